@@ -1,0 +1,33 @@
+/// Bounds the number of distinct ports exported per protocol.
+///
+/// The lowest `maxPorts` ports of each protocol keep their own series (system ports first, the ones an
+/// operator cares most about); the rest are summed into `port="other"`.
+public struct CardinalityGuard: Sendable {
+    public let maxPorts: Int
+    private var kept: [TransportProtocol: Set<UInt16>] = [:]
+    /// Protocols that had more listener ports than `maxPorts`, with their distinct port counts.
+    public private(set) var overflow: [TransportProtocol: Int] = [:]
+
+    /// Decides which ports of `snapshot` keep their own series.
+    public init(maxPorts: Int, snapshot: SocketSnapshot) {
+        self.maxPorts = maxPorts
+        var ports: [TransportProtocol: Set<UInt16>] = [:]
+        for reading in snapshot.readings {
+            guard case .success(let counts) = reading.result else { continue }
+            ports[reading.table.transport, default: []].formUnion(counts.listeners.keys.map(\.port))
+        }
+        for (transport, set) in ports {
+            if set.count > maxPorts {
+                overflow[transport] = set.count
+                kept[transport] = Set(set.sorted().prefix(maxPorts))
+            } else {
+                kept[transport] = set
+            }
+        }
+    }
+
+    /// The port label under which `port` of `transport` is exported.
+    public func label(for port: UInt16, transport: TransportProtocol) -> PortLabel {
+        overflow[transport] == nil || kept[transport]?.contains(port) == true ? .port(port) : .other
+    }
+}

@@ -1,0 +1,14 @@
+/// The outcome of one collector during a scrape.
+public struct CollectorOutcome: Sendable, Equatable {
+    public var collector: String
+    public var success: Bool
+    public var durationSeconds: Double
+}
+
+/// Everything one collection produced: the metric families for the sinks, and the classified listeners for
+/// human-facing views (the landing page).
+public struct Scrape: Sendable {
+    public var families: [MetricFamily]
+    public var listeners: [ListenerSeries]
+    public var outcomes: [CollectorOutcome]
+}

@@ -1,0 +1,121 @@
+import NIOCore
+import NIOHTTP1
+import PortUsageCore
+
+/// Answers one connection's requests: metrics, landing page, health and readiness.
+///
+/// Requests arrive one at a time (the pipeline handler queues pipelined ones); a request's body is ignored.
+final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// A header that tells the compressor in front of this handler to leave a response alone.
+    static let skipCompressionHeader = "x-port-usage-identity"
+
+    private let routes: Routes
+    private var request: HTTPRequestHead?
+
+    init(routes: Routes) {
+        self.routes = routes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            request = head
+        case .body:
+            break
+        case .end:
+            guard let head = request else { return }
+            request = nil
+            respond(to: head, context: context)
+        }
+    }
+
+    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard head.method == .GET || head.method == .HEAD else {
+            var headers = HTTPHeaders()
+            headers.add(name: "Allow", value: "GET, HEAD")
+            send(.plain(.methodNotAllowed, "Method Not Allowed\n", headers: headers), for: head, context: context)
+            return
+        }
+        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        switch path {
+        case routes.telemetryPath?:
+            let format = ExpositionFormat.negotiate(accept: head.headers.first(name: "Accept"))
+            respondWithScrape(to: head, context: context) { scrape in
+                Response(
+                    status: .ok, contentType: format.contentType,
+                    body: ExpositionEncoder.encode(scrape.families, format: format))
+            }
+        case "/":
+            respondWithScrape(to: head, context: context) { scrape in
+                Response(
+                    status: .ok, contentType: "text/html; charset=utf-8",
+                    body: Array(self.routes.landingPage.render(scrape).utf8))
+            }
+        case "/-/healthy":
+            send(.plain(.ok, "Healthy\n"), for: head, context: context)
+        case "/-/ready":
+            send(.plain(.ok, "Ready\n"), for: head, context: context)
+        default:
+            send(.plain(.notFound, "Not Found\n"), for: head, context: context)
+        }
+    }
+
+    private func respondWithScrape(
+        to head: HTTPRequestHead, context: ChannelHandlerContext, render: @escaping (Scrape) -> Response
+    ) {
+        routes.coalescer.scrape(on: context.eventLoop).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let scrape):
+                self.send(render(scrape), for: head, context: context)
+            case .failure(let error):
+                self.send(
+                    .plain(.serviceUnavailable, "collection failed: \(error)\n"), for: head, context: context)
+            }
+        }
+    }
+
+    private func send(_ response: Response, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+        let keepAlive = request.isKeepAlive
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Type", value: response.contentType)
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let isHead = request.method == .HEAD
+        if isHead || response.body.count < 1024 { headers.add(name: Self.skipCompressionHeader, value: "1") }
+        let responseHead = HTTPResponseHead(version: request.version, status: response.status, headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if !isHead {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
+                promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+            if !keepAlive { context.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// What the handler serves, shared by all connections.
+struct Routes: Sendable {
+    let telemetryPath: String
+    let coalescer: ScrapeCoalescer
+    let landingPage: LandingPage
+}
+
+/// A response before it is written.
+struct Response {
+    var status: HTTPResponseStatus
+    var contentType: String
+    var body: [UInt8]
+    var headers = HTTPHeaders()
+
+    static func plain(_ status: HTTPResponseStatus, _ text: String, headers: HTTPHeaders = HTTPHeaders()) -> Response {
+        Response(status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8), headers: headers)
+    }
+}

@@ -1,0 +1,48 @@
+import PortUsageCore
+
+/// The HTML page served on `/`: what this is, a link to the metrics, and the listeners found right now.
+struct LandingPage {
+    let buildInfo: BuildInfo
+    let telemetryPath: String
+
+    func render(_ scrape: Scrape) -> String {
+        let listeners = scrape.listeners
+        let total = listeners.reduce(0) { $0 + $1.count }
+        let unassignedSystem = listeners.filter {
+            $0.classification?.range == .system && $0.classification?.assignment != .assigned
+        }
+        let failed = scrape.outcomes.filter { !$0.success }.map(\.collector)
+        var rows = ""
+        for series in listeners {
+            let cells = [
+                series.port.description, series.transport.rawValue, series.family.rawValue, series.exposure.rawValue,
+                series.classification?.service ?? "", series.classification?.range.rawValue ?? "other",
+                series.classification?.assignment.rawValue ?? "other", String(series.count),
+            ]
+            rows += "<tr>" + cells.map { "<td>\($0.htmlEscaped)</td>" }.joined() + "</tr>\n"
+        }
+        let path = telemetryPath.htmlEscaped
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head><meta charset="utf-8"><title>Port Usage Exporter</title>
+            <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}\
+            td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}</style></head>
+            <body>
+            <h1>Port Usage Exporter</h1>
+            <p>Version \(buildInfo.version.htmlEscaped) (revision \(buildInfo.revision.htmlEscaped), \
+            Swift \(buildInfo.swiftVersion.htmlEscaped))</p>
+            <p><a href="\(path)">Metrics</a> · <a href="/-/healthy">Health</a> · <a href="/-/ready">Ready</a></p>
+            <h2>Listeners now</h2>
+            <p>\(total) listening sockets on \(listeners.count) series; \(unassignedSystem.count) on system \
+            ports that IANA has not assigned.\(failed.isEmpty ? "" : " Failed collectors: \(failed.joined(separator: ", ").htmlEscaped).")</p>
+            <table>
+            <tr><th>port</th><th>protocol</th><th>family</th><th>exposure</th><th>service</th><th>range</th>\
+            <th>assignment</th><th>sockets</th></tr>
+            \(rows)</table>
+            </body>
+            </html>
+
+            """
+    }
+}
