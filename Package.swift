@@ -1,44 +1,5 @@
 // swift-tools-version: 6.1
-import Foundation
 import PackageDescription
-
-/// Revision and toolchain of this build, baked into `port_usage_exporter_build_info` and `--version`.
-/// Read from the checkout's `.git` without running git, so a plain `swift build` gets it too.
-let buildInfoDefines: [CSetting] = {
-    func read(_ path: String) -> String? {
-        (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-    let root = Context.packageDirectory
-    var revision = "unknown"
-    if let head = read(root + "/.git/HEAD") {
-        if head.hasPrefix("ref: ") {
-            let ref = String(head.dropFirst(5))
-            if let loose = read(root + "/.git/" + ref) {
-                revision = loose
-            } else if let packed = read(root + "/.git/packed-refs") {
-                for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
-                    revision = String(line.prefix(40))
-                }
-            }
-        } else {
-            revision = head
-        }
-    }
-    revision = String(revision.prefix(12))
-    #if compiler(>=6.4)
-        let swiftVersion = "6.4+"
-    #elseif compiler(>=6.3.1)
-        let swiftVersion = "6.3.1"
-    #elseif compiler(>=6.3)
-        let swiftVersion = "6.3"
-    #else
-        let swiftVersion = "6.1+"
-    #endif
-    return [
-        .define("PUE_REVISION", to: "\"\(revision)\""),
-        .define("PUE_SWIFT_VERSION", to: "\"\(swiftVersion)\""),
-    ]
-}()
 
 let strictSwift: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -59,7 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
-        .target(name: "CBuildInfo", cSettings: buildInfoDefines),
+        .target(name: "CBuildInfo"),
         .target(
             name: "PortUsageCore",
             dependencies: [.product(name: "Logging", package: "swift-log")],
@@ -102,7 +63,7 @@ let package = Package(
         .testTarget(
             name: "PortUsageCoreTests",
             dependencies: ["PortUsageCore"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: strictSwift
         ),
         .testTarget(

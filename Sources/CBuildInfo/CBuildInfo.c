@@ -1,5 +1,11 @@
 #include "CBuildInfo.h"
 
+/* scripts/stamp-build-info.sh writes this header (git revision, Swift version) before each scripted build.
+   A plain `swift build` without it reports "unknown". */
+#if __has_include("../../.build/build-info.h")
+#include "../../.build/build-info.h"
+#endif
+
 #ifndef PUE_REVISION
 #define PUE_REVISION "unknown"
 #endif

@@ -1,6 +1,6 @@
 #ifndef CBUILDINFO_H
 #define CBUILDINFO_H
-/* Build facts defined by Package.swift (see buildInfoDefines). */
+/* Build facts of this binary: git revision and Swift version (see scripts/stamp-build-info.sh). */
 const char *pue_build_revision(void);
 const char *pue_build_swift_version(void);
 #endif

@@ -18,7 +18,7 @@ public enum CompactRegistryTable {
                 case .both: "b"
                 }
             let fields = [ports, proto, record.isHistoricAlias ? "1" : "0", record.serviceName, record.description]
-            text += fields.map(flatten).joined(separator: "\t") + "\n"
+            text += fields.map(RegistryRecord.singleLine).joined(separator: "\t") + "\n"
         }
         return text
     }
@@ -64,11 +64,6 @@ public enum CompactRegistryTable {
         }
         let registry = IANARegistry(records: records, source: source, updated: updated, recordCount: recordCount)
         return (registry, dropped)
-    }
-
-    /// Tabs and line breaks inside a field would break the line format; they become spaces.
-    private static func flatten(_ field: String) -> String {
-        String(field.map { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
     }
 }
 

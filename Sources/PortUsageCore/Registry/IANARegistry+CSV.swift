@@ -3,6 +3,11 @@ public struct RegistryFileError: Error, Sendable, Equatable, CustomStringConvert
     public var path: String
     public var reason: String
 
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
     public var description: String { "registry file \(path): \(reason)" }
 }
 
@@ -61,8 +66,8 @@ public struct RegistryCSV: Sendable {
             }
             records.append(
                 RegistryRecord(
-                    serviceName: row.fields[name], ports: ports, protocols: protocols,
-                    description: row.fields[description],
+                    serviceName: RegistryRecord.singleLine(row.fields[name]), ports: ports, protocols: protocols,
+                    description: RegistryRecord.singleLine(row.fields[description]),
                     isHistoricAlias: notes.map { RegistryRecord.notesMarkAlias(row.fields[$0]) } ?? false))
         }
         guard !records.isEmpty else { throw fail("no TCP or UDP port records found") }

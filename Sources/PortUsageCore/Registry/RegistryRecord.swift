@@ -46,6 +46,12 @@ public struct RegistryRecord: Sendable, Equatable {
         return lowered.hasPrefix("reserved") || lowered.hasPrefix("any private")
     }
 
+    /// The text with tabs and line breaks turned into spaces: registry descriptions span lines in the CSV,
+    /// but a label, a log field or a line of the embedded table must not.
+    public static func singleLine(_ text: String) -> String {
+        String(text.map { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+    }
+
     /// Whether assignment notes mark a name as a historic alias of another.
     public static func notesMarkAlias(_ notes: String) -> Bool {
         let lowered = notes.lowercased()

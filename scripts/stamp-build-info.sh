@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Writes .build/build-info.h with the git revision and Swift version that port_usage_exporter_build_info
+# and --version report. Rewrites it (and touches the C file that includes it) only when it changes, so an
+# unchanged tree does not rebuild.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+revision=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ "$revision" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  revision="$revision-dirty"
+fi
+swift_version=$(swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -n 1)
+header=".build/build-info.h"
+content="#define PUE_REVISION \"$revision\"
+#define PUE_SWIFT_VERSION \"${swift_version:-unknown}\""
+mkdir -p .build
+if [ ! -f "$header" ] || [ "$(cat "$header")" != "$content" ]; then
+  printf '%s\n' "$content" > "$header"
+  touch Sources/CBuildInfo/CBuildInfo.c
+fi
