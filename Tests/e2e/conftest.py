@@ -1,0 +1,117 @@
+"""Shared helpers for the end-to-end tests: run the built exporter, scrape it, parse what it serves.
+
+Everything talks to 127.0.0.1 or ::1 only, with bounded waits.
+"""
+import gzip
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+REPO = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("PUE_BINARY", REPO / ".build" / "debug" / "port_usage_exporter"))
+FIXTURE_PROC = REPO / "Tests" / "PortUsageCoreTests" / "Fixtures" / "proc"
+IS_ROOT = os.geteuid() == 0
+
+
+def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM, low=None, high=None):
+    """A port that is free on loopback now: from the kernel, or the first free one in [low, high]."""
+    address = "127.0.0.1" if family == socket.AF_INET else "::1"
+    candidates = [0] if low is None else range(low, high + 1)
+    for port in candidates:
+        with socket.socket(family, kind) as probe:
+            try:
+                probe.bind((address, port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError(f"no free port in {low}-{high}")
+
+
+class Exporter:
+    """The built binary, started on a free loopback port, stopped with SIGTERM."""
+
+    def __init__(self, *args, port=None):
+        self.port = port or free_port()
+        self.log_path = Path(tempfile.mkstemp(prefix="pue-log-")[1])
+        self.args = [str(BINARY), f"--web.listen-address=127.0.0.1:{self.port}", *args]
+        self.process = None
+
+    def __enter__(self):
+        self.log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"exporter exited with {self.process.returncode}: {self.log_text()}")
+            try:
+                if self.get("/-/ready").status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"exporter did not become ready: {self.log_text()}")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.log.close()
+
+    def log_text(self):
+        return self.log_path.read_text(errors="replace")
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def get(self, path, headers=None, method="GET"):
+        request = urllib.request.Request(self.base + path, headers=headers or {}, method=method)
+        return urllib.request.urlopen(request, timeout=10)
+
+    def scrape(self, headers=None):
+        """The /metrics body as text (gunzipped when the server gzipped it) and the response."""
+        response = self.get("/metrics", headers)
+        body = response.read()
+        if response.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return body.decode(), response
+
+    def samples(self, name):
+        """{frozenset(labels.items()): value} of one family from a text-format scrape."""
+        text, _ = self.scrape()
+        found = {}
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == name:
+                    found[frozenset(sample.labels.items())] = sample.value
+        return found
+
+
+def run_exporter(*args, timeout=15):
+    """Runs the binary to completion (for flags that make it exit)."""
+    return subprocess.run([str(BINARY), *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_binary():
+    if not BINARY.exists():
+        pytest.exit(f"{BINARY} is missing: build it first (scripts/test.sh does)", returncode=2)
+
+
+@pytest.fixture
+def proc_copy(tmp_path):
+    """A writable copy of the captured procfs fixture."""
+    root = tmp_path / "proc"
+    shutil.copytree(FIXTURE_PROC, root)
+    return root

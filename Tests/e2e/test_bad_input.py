@@ -1,0 +1,93 @@
+"""Bad flags, files and requests get clear errors and never crash the exporter."""
+import socket
+
+from conftest import FIXTURE_PROC, Exporter, run_exporter
+
+
+def test_nonexistent_procfs_is_a_flag_error():
+    result = run_exporter("--path.procfs=/nonexistent/proc")
+    assert result.returncode == 2
+    assert result.stderr == "port_usage_exporter: error: --path.procfs: /nonexistent/proc: No such file or directory\n"
+
+
+def test_unknown_flag_and_bad_values_exit_2_with_one_line():
+    for args, message in [
+        (["--bogus"], "Unknown option '--bogus'"),
+        (["--web.listen-address=10768"], "expected [host]:port"),
+        (["--log.level=loud"], "--log.level"),
+        (["--collector.listeners.max-ports=0"], "must be at least 1"),
+        (["--web.telemetry-path=metrics"], "--web.telemetry-path must start with '/'"),
+    ]:
+        result = run_exporter(*args)
+        assert result.returncode == 2, (args, result)
+        assert result.stderr.count("\n") == 1 and message in result.stderr, (args, result.stderr)
+        assert result.stderr.startswith("port_usage_exporter: error: ")
+
+
+def test_version_and_help():
+    version = run_exporter("--version")
+    assert version.returncode == 0
+    assert version.stdout.startswith("port_usage_exporter, version ")
+    assert "revision: " in version.stdout and "swift: " in version.stdout
+    help_text = run_exporter("--help")
+    assert help_text.returncode == 0
+    for flag in ["--web.listen-address", "--web.telemetry-path", "--path.procfs", "--collector.tcp6/--no-collector.tcp6",
+                 "--collector.connections", "--collector.listeners.max-ports", "--registry.file", "--log.level", "--log.format"]:
+        assert flag in help_text.stdout
+
+
+def test_address_in_use_names_the_address():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run_exporter(f"--web.listen-address=127.0.0.1:{port}")
+    assert result.returncode == 1
+    assert f"listen tcp 127.0.0.1:{port}: address already in use" in result.stderr
+
+
+def test_unreadable_and_missing_tables_fail_only_their_collectors(proc_copy):
+    (proc_copy / "net" / "tcp6").unlink()
+    (proc_copy / "net" / "udp6").unlink()
+    (proc_copy / "net" / "udp6").mkdir()  # read() fails with EISDIR
+    with Exporter(f"--path.procfs={proc_copy}") as exporter:
+        success = {dict(labels)["collector"]: value for labels, value in exporter.samples("port_usage_scrape_collector_success").items()}
+        assert success == {"tcp": 1, "tcp6": 0, "udp": 1, "udp6": 0, "connections": 1, "process": 1}
+        listeners = exporter.samples("port_usage_listeners")
+        assert len(listeners) == 6
+        log = exporter.log_text()
+        assert "level=error" in log and "collector=tcp6" in log and "No such file or directory" in log
+        assert "collector=udp6" in log and "Is a directory" in log
+
+
+def test_malformed_lines_are_counted_and_logged(proc_copy):
+    with open(proc_copy / "net" / "tcp", "a") as table:
+        table.write("this is not a socket line\n   7: 0100007F:ZZZZ 00000000:0000 0A\n")
+    with Exporter(f"--path.procfs={proc_copy}", "--log.format=json") as exporter:
+        errors = exporter.samples("port_usage_parse_errors_total")
+        assert errors[frozenset({"collector": "tcp"}.items())] == 2
+        assert errors[frozenset({"collector": "udp"}.items())] == 0
+        assert len([k for k in exporter.samples("port_usage_listeners") if dict(k)["protocol"] == "tcp"]) == 6
+        log = exporter.log_text()
+        assert '"msg":"skipped malformed socket lines"' in log and '"skipped":"2"' in log
+
+
+def test_bad_registry_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "registry.csv"
+    bad.write_text("Service Name,Port Number,Transport Protocol,Description\nssh,twenty-two,tcp,SSH\n")
+    result = run_exporter(f"--registry.file={bad}", "--web.listen-address=127.0.0.1:0")
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith(f"registry file {bad}: line 2: invalid port number 'twenty-two'")
+    missing = run_exporter("--registry.file=/nonexistent.csv", "--web.listen-address=127.0.0.1:0")
+    assert missing.returncode == 1
+    assert "registry file /nonexistent.csv: open /nonexistent.csv: No such file or directory" in missing.stderr
+
+
+def test_junk_http_requests_get_400_and_the_server_keeps_serving():
+    with Exporter(f"--path.procfs={FIXTURE_PROC}") as exporter:
+        for junk in [b"GARBAGE\r\n\r\n", b"\x00\x01\x02\xff\r\n\r\n", b"GET / HTTP/1.1\r\nNo-Colon-Header\r\n\r\n"]:
+            with socket.create_connection(("127.0.0.1", exporter.port), timeout=5) as client:
+                client.sendall(junk)
+                assert client.recv(100).startswith(b"HTTP/1.1 400"), junk
+        assert exporter.get("/metrics").status == 200
+        assert exporter.process.poll() is None
