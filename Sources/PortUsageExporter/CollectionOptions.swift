@@ -13,16 +13,24 @@ struct CollectionOptions: ParsableArguments {
     @Option(name: .customLong("path.procfs"), help: "procfs mountpoint.")
     var procfs = "/proc"
 
-    @Flag(name: .customLong("collector.tcp"), inversion: .prefixedNo, help: "Enable the tcp collector (/proc/net/tcp).")
+    @Flag(
+        name: .customLong("collector.tcp"), inversion: .prefixedNo,
+        help: "Enable the tcp collector (/proc/net/tcp).")
     var tcp = true
 
-    @Flag(name: .customLong("collector.tcp6"), inversion: .prefixedNo, help: "Enable the tcp6 collector (/proc/net/tcp6).")
+    @Flag(
+        name: .customLong("collector.tcp6"), inversion: .prefixedNo,
+        help: "Enable the tcp6 collector (/proc/net/tcp6).")
     var tcp6 = true
 
-    @Flag(name: .customLong("collector.udp"), inversion: .prefixedNo, help: "Enable the udp collector (/proc/net/udp).")
+    @Flag(
+        name: .customLong("collector.udp"), inversion: .prefixedNo,
+        help: "Enable the udp collector (/proc/net/udp).")
     var udp = true
 
-    @Flag(name: .customLong("collector.udp6"), inversion: .prefixedNo, help: "Enable the udp6 collector (/proc/net/udp6).")
+    @Flag(
+        name: .customLong("collector.udp6"), inversion: .prefixedNo,
+        help: "Enable the udp6 collector (/proc/net/udp6).")
     var udp6 = true
 
     @Flag(
@@ -40,7 +48,9 @@ struct CollectionOptions: ParsableArguments {
         help: "An IANA service-names-port-numbers.csv to use instead of the embedded registry.")
     var registryFile: String?
 
-    @Option(name: .customLong("log.level"), help: "Only log messages with the given severity or above. One of: [debug, info, warn, error].")
+    @Option(
+        name: .customLong("log.level"),
+        help: "Only log messages with the given severity or above. One of: [debug, info, warn, error].")
     var logLevel = LogLevelOption.info
 
     @Option(name: .customLong("log.format"), help: "Output format of log messages. One of: [logfmt, json].")

@@ -1,10 +1,11 @@
+import Logging
+import PortUsageCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import Logging
-import PortUsageCore
 
 /// A swift-log handler that writes one line a record to standard error, as logfmt or JSON, with the
 /// fields node_exporter writes (`time`, `level`, `source`, `msg`) followed by the metadata in key order.
@@ -29,7 +30,10 @@ struct LineLogHandler: LogHandler {
         let line =
             switch format {
             case .logfmt: fields.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " ")
-            case .json: "{" + fields.map { "\(Self.jsonString($0.0)):\(Self.jsonString($0.1))" }.joined(separator: ",") + "}"
+            case .json:
+                "{"
+                    + fields.map { "\(Self.jsonString($0.0)):\(Self.jsonString($0.1))" }.joined(
+                        separator: ",") + "}"
             }
         StandardError.write(line + "\n")
     }
@@ -45,7 +49,9 @@ struct LineLogHandler: LogHandler {
 
     /// Quotes a value when it is empty or holds a space, `=`, a quote or a control character.
     private static func logfmtValue(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.value < 0x20 }
+        let needsQuotes =
+            value.isEmpty
+            || value.unicodeScalars.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.value < 0x20 }
         return needsQuotes ? jsonString(value) : value
     }
 

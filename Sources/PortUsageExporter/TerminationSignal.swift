@@ -19,7 +19,7 @@ enum TerminationSignal {
             source.resume()
             return source
         }
-        defer { sources.forEach { $0.cancel() } }
+        defer { for source in sources { source.cancel() } }
         for await name in stream { return name }
         return "none"
     }

@@ -22,14 +22,16 @@ struct WebOptions: ParsableArguments {
     func validate() throws {
         guard telemetryPath.hasPrefix("/"), telemetryPath != "/", !telemetryPath.hasPrefix("/-/") else {
             throw ValidationError(
-                "--web.telemetry-path must start with '/' and not be '/' or under '/-/', got '\(telemetryPath)'")
+                "--web.telemetry-path must start with '/' and not be '/' or under '/-/', got '\(telemetryPath)'"
+            )
         }
     }
 
     /// The server configuration these flags select.
     var serverConfiguration: MetricsServer.Configuration {
         MetricsServer.Configuration(
-            listenAddresses: listenAddresses.isEmpty ? [ListenAddress(host: nil, port: 10768)] : listenAddresses,
+            listenAddresses: listenAddresses.isEmpty
+                ? [ListenAddress(host: nil, port: 10768)] : listenAddresses,
             telemetryPath: telemetryPath)
     }
 }

@@ -36,10 +36,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard head.method == .GET || head.method == .HEAD else {
             var headers = HTTPHeaders()
             headers.add(name: "Allow", value: "GET, HEAD")
-            send(.plain(.methodNotAllowed, "Method Not Allowed\n", headers: headers), for: head, context: context)
+            send(
+                .plain(.methodNotAllowed, "Method Not Allowed\n", headers: headers), for: head,
+                context: context)
             return
         }
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(
+            String.init)
         switch path {
         case routes.telemetryPath?:
             let format = ExpositionFormat.negotiate(accept: head.headers.first(name: "Accept"))
@@ -85,10 +88,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let isHead = request.method == .HEAD
         if isHead || response.body.count < 1024 { headers.add(name: Self.skipCompressionHeader, value: "1") }
-        let responseHead = HTTPResponseHead(version: request.version, status: response.status, headers: headers)
+        let responseHead = HTTPResponseHead(
+            version: request.version, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         if !isHead {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
                 promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
@@ -115,7 +120,11 @@ struct Response {
     var body: [UInt8]
     var headers = HTTPHeaders()
 
-    static func plain(_ status: HTTPResponseStatus, _ text: String, headers: HTTPHeaders = HTTPHeaders()) -> Response {
-        Response(status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8), headers: headers)
+    static func plain(_ status: HTTPResponseStatus, _ text: String, headers: HTTPHeaders = HTTPHeaders())
+        -> Response
+    {
+        Response(
+            status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8), headers: headers
+        )
     }
 }

@@ -15,7 +15,8 @@ struct LandingPage {
         var rows = ""
         for series in listeners {
             let cells = [
-                series.port.description, series.transport.rawValue, series.family.rawValue, series.exposure.rawValue,
+                series.port.description, series.transport.rawValue, series.family.rawValue,
+                series.exposure.rawValue,
                 series.classification?.service ?? "", series.classification?.range.rawValue ?? "other",
                 series.classification?.assignment.rawValue ?? "other", String(series.count),
             ]

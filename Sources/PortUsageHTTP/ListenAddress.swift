@@ -21,7 +21,8 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
         let hostPart: Substring
         let portPart: Substring
         if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":")
+            else {
                 return nil
             }
             hostPart = text[text.index(after: text.startIndex)..<close]
@@ -33,7 +34,8 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
             portPart = text[text.index(after: colon)...]
             guard !hostPart.contains(":") else { return nil }
         }
-        guard !portPart.isEmpty, portPart.allSatisfy(\.isASCIIDigit), let port = Int(portPart), port <= 65535 else {
+        guard !portPart.isEmpty, portPart.allSatisfy(\.isASCIIDigit), let port = Int(portPart), port <= 65535
+        else {
             return nil
         }
         self.init(host: hostPart.isEmpty ? nil : String(hostPart), port: port)

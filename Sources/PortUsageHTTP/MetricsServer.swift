@@ -33,7 +33,9 @@ public final class MetricsServer: Sendable {
     private let routes: Routes
     private let logger: Logger
 
-    public init(configuration: Configuration, collector: PortUsageCollector, buildInfo: BuildInfo, logger: Logger) {
+    public init(
+        configuration: Configuration, collector: PortUsageCollector, buildInfo: BuildInfo, logger: Logger
+    ) {
         self.configuration = configuration
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -56,7 +58,9 @@ public final class MetricsServer: Sendable {
             for address in configuration.listenAddresses {
                 let channel = try await bind(address)
                 channels.append(channel)
-                let bound = ListenAddress(host: address.host ?? channel.localAddress?.ipAddress, port: channel.localAddress?.port ?? address.port)
+                let bound = ListenAddress(
+                    host: address.host ?? channel.localAddress?.ipAddress,
+                    port: channel.localAddress?.port ?? address.port)
                 logger.info("listening", metadata: ["address": "\(bound)"])
             }
         } catch {
@@ -88,7 +92,9 @@ public final class MetricsServer: Sendable {
             }
             do {
                 return try await bootstrap.bind(host: "::", port: address.port).get()
-            } catch let error as IOError where error.errnoCode == EAFNOSUPPORT || error.errnoCode == EADDRNOTAVAIL {
+            } catch let error as IOError
+                where error.errnoCode == EAFNOSUPPORT || error.errnoCode == EADDRNOTAVAIL
+            {
                 return try await bootstrap.bind(host: "0.0.0.0", port: address.port).get()
             }
         } catch let error as IOError {

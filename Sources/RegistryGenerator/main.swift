@@ -1,3 +1,5 @@
+import PortUsageCore
+
 // Generates Sources/PortUsageCore/Registry/IANARegistry+Data.swift from IANA's registry CSV.
 //
 //   swift run RegistryGenerator ../shared/data/iana-service-names-port-numbers.csv \
@@ -7,7 +9,6 @@
 #elseif canImport(Musl)
     import Musl
 #endif
-import PortUsageCore
 
 func fail(_ message: String) -> Never {
     StandardError.write("RegistryGenerator: \(message)\n")

@@ -11,14 +11,18 @@ import Testing
 struct CollectorTests {
     private let buildInfo = BuildInfo(version: "1.2.3", revision: "abc", swiftVersion: "6.3.1")
 
-    private func collector(procRoot: String = Fixtures.procRoot, options: CollectorOptions = CollectorOptions())
+    private func collector(
+        procRoot: String = Fixtures.procRoot, options: CollectorOptions = CollectorOptions()
+    )
         -> PortUsageCollector
     {
         let logger = Logger(label: "test")
         return PortUsageCollector(
             source: ProcNetSource(
-                procRoot: procRoot, tables: options.tables, tracksConnections: options.connections, logger: logger),
-            classifier: PortClassifier(registry: .embedded), options: options, buildInfo: buildInfo, logger: logger)
+                procRoot: procRoot, tables: options.tables, tracksConnections: options.connections,
+                logger: logger),
+            classifier: PortClassifier(registry: .embedded), options: options, buildInfo: buildInfo,
+            logger: logger)
     }
 
     private func samples(_ scrape: Scrape, _ name: String) -> [String: Double] {
@@ -33,16 +37,26 @@ struct CollectorTests {
         let scrape = collector().collect()
         #expect(
             samples(scrape, "port_usage_listeners") == [
-                "protocol=tcp,family=ipv4,port=2024,exposure=any,range=user,assignment=assigned,service=xinuexpansion4": 1,
-                "protocol=tcp,family=ipv4,port=17001,exposure=loopback,range=user,assignment=unassigned,service=": 1,
-                "protocol=tcp,family=ipv4,port=17002,exposure=any,range=user,assignment=unassigned,service=": 1,
-                "protocol=tcp,family=ipv4,port=17005,exposure=loopback,range=user,assignment=unassigned,service=": 2,
-                "protocol=tcp,family=ipv6,port=17003,exposure=loopback,range=user,assignment=unassigned,service=": 1,
-                "protocol=tcp,family=ipv6,port=17004,exposure=any,range=user,assignment=unassigned,service=": 1,
-                "protocol=udp,family=ipv4,port=17011,exposure=loopback,range=user,assignment=unassigned,service=": 1,
-                "protocol=udp,family=ipv4,port=17012,exposure=any,range=user,assignment=unassigned,service=": 1,
-                "protocol=udp,family=ipv6,port=17013,exposure=loopback,range=user,assignment=unassigned,service=": 1,
-                "protocol=udp,family=ipv6,port=17014,exposure=any,range=user,assignment=unassigned,service=": 1,
+                "protocol=tcp,family=ipv4,port=2024,exposure=any,range=user,assignment=assigned,service=xinuexpansion4":
+                    1,
+                "protocol=tcp,family=ipv4,port=17001,exposure=loopback,range=user,assignment=unassigned,service=":
+                    1,
+                "protocol=tcp,family=ipv4,port=17002,exposure=any,range=user,assignment=unassigned,service=":
+                    1,
+                "protocol=tcp,family=ipv4,port=17005,exposure=loopback,range=user,assignment=unassigned,service=":
+                    2,
+                "protocol=tcp,family=ipv6,port=17003,exposure=loopback,range=user,assignment=unassigned,service=":
+                    1,
+                "protocol=tcp,family=ipv6,port=17004,exposure=any,range=user,assignment=unassigned,service=":
+                    1,
+                "protocol=udp,family=ipv4,port=17011,exposure=loopback,range=user,assignment=unassigned,service=":
+                    1,
+                "protocol=udp,family=ipv4,port=17012,exposure=any,range=user,assignment=unassigned,service=":
+                    1,
+                "protocol=udp,family=ipv6,port=17013,exposure=loopback,range=user,assignment=unassigned,service=":
+                    1,
+                "protocol=udp,family=ipv6,port=17014,exposure=any,range=user,assignment=unassigned,service=":
+                    1,
             ])
         #expect(
             samples(scrape, "port_usage_connections") == [
@@ -53,16 +67,24 @@ struct CollectorTests {
             samples(scrape, "port_usage_sockets") == [
                 "protocol=tcp,family=ipv4,state=listen": 5, "protocol=tcp,family=ipv4,state=established": 6,
                 "protocol=tcp,family=ipv4,state=time_wait": 1, "protocol=tcp,family=ipv6,state=listen": 2,
-                "protocol=tcp,family=ipv6,state=established": 4, "protocol=udp,family=ipv4,state=unconnected": 2,
-                "protocol=udp,family=ipv4,state=connected": 1, "protocol=udp,family=ipv6,state=unconnected": 2,
+                "protocol=tcp,family=ipv6,state=established": 4,
+                "protocol=udp,family=ipv4,state=unconnected": 2,
+                "protocol=udp,family=ipv4,state=connected": 1,
+                "protocol=udp,family=ipv6,state=unconnected": 2,
             ])
         #expect(
             samples(scrape, "port_usage_scrape_collector_success") == [
                 "collector=tcp": 1, "collector=tcp6": 1, "collector=udp": 1, "collector=udp6": 1,
                 "collector=connections": 1, "collector=process": 1,
             ])
-        #expect(samples(scrape, "port_usage_exporter_build_info") == ["version=1.2.3,revision=abc,swift_version=6.3.1": 1])
-        #expect(samples(scrape, "port_usage_registry_info") == ["source=embedded,updated=2026-04-09,records=14512": 1])
+        #expect(
+            samples(scrape, "port_usage_exporter_build_info") == [
+                "version=1.2.3,revision=abc,swift_version=6.3.1": 1
+            ])
+        #expect(
+            samples(scrape, "port_usage_registry_info") == [
+                "source=embedded,updated=2026-04-09,records=14512": 1
+            ])
         #expect(samples(scrape, "process_open_fds").values.first ?? 0 > 0)
     }
 
@@ -80,7 +102,10 @@ struct CollectorTests {
                 "collector=connections": 1, "collector=process": 1,
             ])
         #expect(samples(scrape, "port_usage_listeners").count == 6)
-        #expect(samples(scrape, "port_usage_connections") == ["protocol=tcp,family=ipv4,port=17001,state=established": 3])
+        #expect(
+            samples(scrape, "port_usage_connections") == [
+                "protocol=tcp,family=ipv4,port=17001,state=established": 3
+            ])
     }
 
     @Test func connectionsFailWithoutAnyTCPTable() {
@@ -91,7 +116,10 @@ struct CollectorTests {
 
     @Test func disabledCollectorsExportNothing() {
         let scrape = collector(options: CollectorOptions(tables: [.udp6], connections: false)).collect()
-        #expect(Set(samples(scrape, "port_usage_scrape_collector_success").keys) == ["collector=udp6", "collector=process"])
+        #expect(
+            Set(samples(scrape, "port_usage_scrape_collector_success").keys) == [
+                "collector=udp6", "collector=process",
+            ])
         #expect(samples(scrape, "port_usage_listeners").count == 2)
         #expect(samples(scrape, "port_usage_parse_errors_total") == ["collector=udp6": 0])
     }
@@ -100,14 +128,28 @@ struct CollectorTests {
         let scrape = collector(options: CollectorOptions(maxPortsPerProtocol: 3)).collect()
         let listeners = samples(scrape, "port_usage_listeners")
         // TCP ports 2024, 17001, 17002 keep their series; 17003 (v6), 17004 (v6), 17005 (v4, 2 sockets) do not.
-        #expect(listeners["protocol=tcp,family=ipv4,port=other,exposure=loopback,range=other,assignment=other,service="] == 2)
-        #expect(listeners["protocol=tcp,family=ipv6,port=other,exposure=loopback,range=other,assignment=other,service="] == 1)
-        #expect(listeners["protocol=tcp,family=ipv6,port=other,exposure=any,range=other,assignment=other,service="] == 1)
+        #expect(
+            listeners[
+                "protocol=tcp,family=ipv4,port=other,exposure=loopback,range=other,assignment=other,service="]
+                == 2)
+        #expect(
+            listeners[
+                "protocol=tcp,family=ipv6,port=other,exposure=loopback,range=other,assignment=other,service="]
+                == 1)
+        #expect(
+            listeners[
+                "protocol=tcp,family=ipv6,port=other,exposure=any,range=other,assignment=other,service="] == 1
+        )
         #expect(listeners.keys.filter { $0.hasPrefix("protocol=tcp") }.count == 6)
         // UDP has four ports: 17014 goes to other.
-        #expect(listeners["protocol=udp,family=ipv6,port=other,exposure=any,range=other,assignment=other,service="] == 1)
+        #expect(
+            listeners[
+                "protocol=udp,family=ipv6,port=other,exposure=any,range=other,assignment=other,service="] == 1
+        )
         #expect(listeners.values.reduce(0, +) == 11)
-        #expect(samples(scrape, "port_usage_connections")["protocol=tcp,family=ipv6,port=other,state=established"] == 2)
+        #expect(
+            samples(scrape, "port_usage_connections")["protocol=tcp,family=ipv6,port=other,state=established"]
+                == 2)
     }
 
     @Test func parseErrorsAccumulateAcrossScrapes() throws {
@@ -131,7 +173,9 @@ final class TemporaryProcfs {
         path = String(cString: created)
         mkdir(path + "/net", 0o755)
         for (name, text) in files {
-            guard let file = fopen(path + "/net/" + name, "w") else { throw SocketSourceError("cannot write \(name)") }
+            guard let file = fopen(path + "/net/" + name, "w") else {
+                throw SocketSourceError("cannot write \(name)")
+            }
             fputs(text, file)
             fclose(file)
         }

@@ -9,38 +9,52 @@ struct ExpositionTests {
 
     @Test func familiesAndSamplesAreSortedWithPortsNumerically() {
         let families = [
-            MetricFamily(name: "b_metric", help: "B.", type: .gauge, samples: [
-                Sample(labels: [Label("port", "443")], value: 1), Sample(labels: [Label("port", "22")], value: 2),
-                Sample(labels: [Label("port", "other")], value: 3), Sample(labels: [Label("port", "1024")], value: 4),
-            ]),
+            MetricFamily(
+                name: "b_metric", help: "B.", type: .gauge,
+                samples: [
+                    Sample(labels: [Label("port", "443")], value: 1),
+                    Sample(labels: [Label("port", "22")], value: 2),
+                    Sample(labels: [Label("port", "other")], value: 3),
+                    Sample(labels: [Label("port", "1024")], value: 4),
+                ]),
             MetricFamily(name: "a_metric", help: "A.", type: .gauge, samples: [Sample(value: 5)]),
         ]
-        #expect(text(families) == """
-            # HELP a_metric A.
-            # TYPE a_metric gauge
-            a_metric 5
-            # HELP b_metric B.
-            # TYPE b_metric gauge
-            b_metric{port="22"} 2
-            b_metric{port="443"} 1
-            b_metric{port="1024"} 4
-            b_metric{port="other"} 3
+        #expect(
+            text(families) == """
+                # HELP a_metric A.
+                # TYPE a_metric gauge
+                a_metric 5
+                # HELP b_metric B.
+                # TYPE b_metric gauge
+                b_metric{port="22"} 2
+                b_metric{port="443"} 1
+                b_metric{port="1024"} 4
+                b_metric{port="other"} 3
 
-            """)
+                """)
     }
 
     @Test func labelValuesAndHelpAreEscaped() {
-        let family = MetricFamily(name: "m", help: "back\\slash\nnew \"q\"", type: .gauge, samples: [
-            Sample(labels: [Label("service", "a\"b\\c\nd")], value: 1)
-        ])
-        #expect(text([family]) == "# HELP m back\\\\slash\\nnew \"q\"\n# TYPE m gauge\nm{service=\"a\\\"b\\\\c\\nd\"} 1\n")
+        let family = MetricFamily(
+            name: "m", help: "back\\slash\nnew \"q\"", type: .gauge,
+            samples: [
+                Sample(labels: [Label("service", "a\"b\\c\nd")], value: 1)
+            ])
+        #expect(
+            text([family])
+                == "# HELP m back\\\\slash\\nnew \"q\"\n# TYPE m gauge\nm{service=\"a\\\"b\\\\c\\nd\"} 1\n")
         #expect(text([family], .openMetrics).hasPrefix("# HELP m back\\\\slash\\nnew \\\"q\\\"\n"))
     }
 
     @Test func openMetricsCountersAndEOF() {
-        let family = MetricFamily(name: "x_errors_total", help: "Errors.", type: .counter, samples: [Sample(value: 3)])
-        #expect(text([family], .openMetrics) == "# HELP x_errors Errors.\n# TYPE x_errors counter\nx_errors_total 3\n# EOF\n")
-        #expect(text([family]) == "# HELP x_errors_total Errors.\n# TYPE x_errors_total counter\nx_errors_total 3\n")
+        let family = MetricFamily(
+            name: "x_errors_total", help: "Errors.", type: .counter, samples: [Sample(value: 3)])
+        #expect(
+            text([family], .openMetrics)
+                == "# HELP x_errors Errors.\n# TYPE x_errors counter\nx_errors_total 3\n# EOF\n")
+        #expect(
+            text([family])
+                == "# HELP x_errors_total Errors.\n# TYPE x_errors_total counter\nx_errors_total 3\n")
     }
 
     @Test func valueFormatting() {
@@ -55,16 +69,20 @@ struct ExpositionTests {
         #expect(Double(ExpositionEncoder.formatValue(0.1 + 0.2)) == 0.1 + 0.2)
     }
 
-    @Test(arguments: [
-        (nil, ExpositionFormat.prometheusText),
-        ("*/*", .prometheusText),
-        ("text/plain", .prometheusText),
-        ("application/openmetrics-text", .openMetrics),
-        ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1", .openMetrics),
-        ("text/plain;version=0.0.4;q=1, application/openmetrics-text;q=0.5", .prometheusText),
-        ("application/openmetrics-text; q=0", .prometheusText),
-        ("application/json", .prometheusText),
-    ] as [(String?, ExpositionFormat)])
+    @Test(
+        arguments: [
+            (nil, ExpositionFormat.prometheusText),
+            ("*/*", .prometheusText),
+            ("text/plain", .prometheusText),
+            ("application/openmetrics-text", .openMetrics),
+            (
+                "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+                .openMetrics
+            ),
+            ("text/plain;version=0.0.4;q=1, application/openmetrics-text;q=0.5", .prometheusText),
+            ("application/openmetrics-text; q=0", .prometheusText),
+            ("application/json", .prometheusText),
+        ] as [(String?, ExpositionFormat)])
     func contentNegotiation(accept: String?, expected: ExpositionFormat) {
         #expect(ExpositionFormat.negotiate(accept: accept) == expected)
     }

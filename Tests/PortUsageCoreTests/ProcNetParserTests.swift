@@ -12,7 +12,8 @@ struct ProcNetParserTests {
         let counts = try fixture(.tcp)
         #expect(
             counts.listeners == [
-                ListenerKey(port: 17001, exposure: .loopback): 1, ListenerKey(port: 17005, exposure: .loopback): 2,
+                ListenerKey(port: 17001, exposure: .loopback): 1,
+                ListenerKey(port: 17005, exposure: .loopback): 2,
                 ListenerKey(port: 17002, exposure: .any): 1, ListenerKey(port: 2024, exposure: .any): 1,
             ])
         #expect(counts.states == [.listen: 5, .established: 6, .timeWait: 1])
@@ -32,30 +33,44 @@ struct ProcNetParserTests {
     @Test func capturedUDPTables() throws {
         let udp = try fixture(.udp)
         #expect(
-            udp.listeners == [ListenerKey(port: 17011, exposure: .loopback): 1, ListenerKey(port: 17012, exposure: .any): 1])
+            udp.listeners == [
+                ListenerKey(port: 17011, exposure: .loopback): 1, ListenerKey(port: 17012, exposure: .any): 1,
+            ])
         #expect(udp.states == [.close: 2, .established: 1])
         let udp6 = try fixture(.udp6)
         #expect(
-            udp6.listeners == [ListenerKey(port: 17013, exposure: .loopback): 1, ListenerKey(port: 17014, exposure: .any): 1])
+            udp6.listeners == [
+                ListenerKey(port: 17013, exposure: .loopback): 1, ListenerKey(port: 17014, exposure: .any): 1,
+            ])
         #expect(udp6.states == [.close: 2])
     }
 
     @Test func connectionsAreCountedOnlyOnListenerPortsAcrossTables() throws {
         let source = ProcNetSource(
-            procRoot: Fixtures.procRoot, tables: SocketTable.allCases, tracksConnections: true, logger: .init(label: "test"))
+            procRoot: Fixtures.procRoot, tables: SocketTable.allCases, tracksConnections: true,
+            logger: .init(label: "test"))
         let snapshot = source.snapshot()
-        #expect(snapshot.counts(of: .tcp)?.connections == [ConnectionKey(port: 17001, state: .established): 3])
-        #expect(snapshot.counts(of: .tcp6)?.connections == [ConnectionKey(port: 17003, state: .established): 2])
+        #expect(
+            snapshot.counts(of: .tcp)?.connections == [ConnectionKey(port: 17001, state: .established): 3])
+        #expect(
+            snapshot.counts(of: .tcp6)?.connections == [ConnectionKey(port: 17003, state: .established): 2])
         #expect(snapshot.counts(of: .udp)?.connections == [:])
     }
 
     @Test func dualStackListenerCountsItsIPv4PeersFromTheOtherTable() {
         // A listener in tcp6 on port 80; an IPv4 socket on local port 80 in tcp is counted against it.
         let listener = SocketTableCounts.parsing(
-            [Fixtures.tcpHeader, Fixtures.ipv6Line(local: String(repeating: "0", count: 32), localPort: 80, state: "0A")],
+            [
+                Fixtures.tcpHeader,
+                Fixtures.ipv6Line(local: String(repeating: "0", count: 32), localPort: 80, state: "0A"),
+            ],
             table: .tcp6)
         let peer = SocketTableCounts.parsing(
-            [Fixtures.tcpHeader, Fixtures.ipv4Line(local: "0100007F", localPort: 80, remote: "0100007F", remotePort: 40000, state: "01")],
+            [
+                Fixtures.tcpHeader,
+                Fixtures.ipv4Line(
+                    local: "0100007F", localPort: 80, remote: "0100007F", remotePort: 40000, state: "01"),
+            ],
             table: .tcp)
         let snapshot = SocketSnapshot(readings: [
             TableReading(table: .tcp, result: .success(peer), durationSeconds: 0),
@@ -71,11 +86,13 @@ struct ProcNetParserTests {
             [
                 Fixtures.tcpHeader, Fixtures.ipv6Line(local: mappedLoopback, localPort: 8080, state: "0A"),
                 Fixtures.ipv6Line(slot: 1, local: mappedSpecific, localPort: 8081, state: "0A"),
-                Fixtures.ipv6Line(slot: 2, local: "000080FE00000000FF005450B6AD1DFE", localPort: 8082, state: "0A"),
+                Fixtures.ipv6Line(
+                    slot: 2, local: "000080FE00000000FF005450B6AD1DFE", localPort: 8082, state: "0A"),
             ], table: .tcp6)
         #expect(
             counts.listeners == [
-                ListenerKey(port: 8080, exposure: .loopback): 1, ListenerKey(port: 8081, exposure: .specific): 1,
+                ListenerKey(port: 8080, exposure: .loopback): 1,
+                ListenerKey(port: 8081, exposure: .specific): 1,
                 ListenerKey(port: 8082, exposure: .specific): 1,
             ])
     }
@@ -86,7 +103,10 @@ struct ProcNetParserTests {
                 Fixtures.tcpHeader, Fixtures.ipv4Line(local: "00000000", localPort: 65535, state: "0A"),
                 Fixtures.ipv4Line(slot: 1, local: "00000000", localPort: 0, state: "0A"),
             ], table: .tcp)
-        #expect(tcp.listeners == [ListenerKey(port: 65535, exposure: .any): 1, ListenerKey(port: 0, exposure: .any): 1])
+        #expect(
+            tcp.listeners == [
+                ListenerKey(port: 65535, exposure: .any): 1, ListenerKey(port: 0, exposure: .any): 1,
+            ])
         // A UDP socket on port 0 is not bound: not a listener, still a socket.
         let udp = SocketTableCounts.parsing(
             [
@@ -101,9 +121,12 @@ struct ProcNetParserTests {
         let udp = SocketTableCounts.parsing(
             [
                 Fixtures.tcpHeader,
-                Fixtures.ipv4Line(local: "0100007F", localPort: 5353, remote: "0100007F", remotePort: 53, state: "01"),
+                Fixtures.ipv4Line(
+                    local: "0100007F", localPort: 5353, remote: "0100007F", remotePort: 53, state: "01"),
                 // Unconnected state but a remote set: not a listener either.
-                Fixtures.ipv4Line(slot: 1, local: "0100007F", localPort: 5354, remote: "0100007F", remotePort: 0, state: "07"),
+                Fixtures.ipv4Line(
+                    slot: 1, local: "0100007F", localPort: 5354, remote: "0100007F", remotePort: 0,
+                    state: "07"),
             ], table: .udp)
         #expect(udp.listeners.isEmpty)
         #expect(udp.states == [.established: 1, .close: 1])
@@ -119,13 +142,15 @@ struct ProcNetParserTests {
     @Test func truncatedLastLine() {
         let whole = Fixtures.ipv4Line(slot: 1, local: "00000000", localPort: 22, state: "0A")
         // Cut after the state column: still a complete socket.
-        let cutAfterState = String(whole.prefix(whole.firstRange(of: " 0A")!.upperBound.utf16Offset(in: whole)))
+        let cutAfterState = String(
+            whole.prefix(whole.firstRange(of: " 0A")!.upperBound.utf16Offset(in: whole)))
         let counts = Fixtures.parse(Fixtures.tcpHeader + "\n" + cutAfterState, table: .tcp)
         #expect(counts.listeners == [ListenerKey(port: 22, exposure: .any): 1])
         #expect(counts.skippedLines == 0)
         // Cut inside the remote address: skipped, and the lines before still count.
         let first = Fixtures.ipv4Line(local: "00000000", localPort: 80, state: "0A")
-        let cutEarly = Fixtures.parse([Fixtures.tcpHeader, first, String(whole.prefix(25))].joined(separator: "\n"), table: .tcp)
+        let cutEarly = Fixtures.parse(
+            [Fixtures.tcpHeader, first, String(whole.prefix(25))].joined(separator: "\n"), table: .tcp)
         #expect(cutEarly.listeners == [ListenerKey(port: 80, exposure: .any): 1])
         #expect(cutEarly.skippedLines == 1)
     }
@@ -137,7 +162,8 @@ struct ProcNetParserTests {
         "  0: 0100007F:0016 00000000:0000 0D 00000000:00000000",  // state 13 does not exist
         "  0: 0100007F:16 00000000:0000 0A",  // short port
         "  0: 100007F:0016 00000000:0000 0A",  // short address
-        "  0: 00000000000000000000000000000000:0016 00000000000000000000000000000000:0000 0A",  // IPv6 line in tcp
+        // An IPv6 line in the IPv4 table:
+        "  0: 00000000000000000000000000000000:0016 00000000000000000000000000000000:0000 0A",
         "  x: 0100007F:0016 00000000:0000 0A",  // slot not a number
         "  0 0100007F:0016 00000000:0000 0A",  // no colon after slot
         "  0: 0100007F:0016 00000000:0000 0A0",  // state too long
@@ -147,7 +173,8 @@ struct ProcNetParserTests {
     ])
     func malformedLineIsSkippedAndCounted(line: String) {
         let good = Fixtures.ipv4Line(local: "00000000", localPort: 443, state: "0A")
-        let counts = Fixtures.parse([Fixtures.tcpHeader, good, line, good].joined(separator: "\n") + "\n", table: .tcp)
+        let counts = Fixtures.parse(
+            [Fixtures.tcpHeader, good, line, good].joined(separator: "\n") + "\n", table: .tcp)
         #expect(counts.skippedLines == 1)
         #expect(counts.listeners == [ListenerKey(port: 443, exposure: .any): 2])
         #expect(counts.states == [.listen: 2])
@@ -192,12 +219,18 @@ struct ProcNetParserTests {
         var lines = [Fixtures.tcpHeader]
         lines.reserveCapacity(100_001)
         for index in 0..<1000 {
-            lines.append(Fixtures.ipv4Line(slot: index, local: index % 2 == 0 ? "0100007F" : "00000000", localPort: UInt16(20000 + index), state: "0A"))
+            lines.append(
+                Fixtures.ipv4Line(
+                    slot: index, local: index % 2 == 0 ? "0100007F" : "00000000",
+                    localPort: UInt16(20000 + index), state: "0A"))
         }
         for index in 0..<99_000 {
             let onListener = index % 2 == 0
             let port = onListener ? UInt16(20000 + (index / 2) % 1000) : UInt16(40000 + index % 20000)
-            lines.append(Fixtures.ipv4Line(slot: 1000 + index, local: "0100007F", localPort: port, remote: "0100007F", remotePort: 50000, state: "01"))
+            lines.append(
+                Fixtures.ipv4Line(
+                    slot: 1000 + index, local: "0100007F", localPort: port, remote: "0100007F",
+                    remotePort: 50000, state: "01"))
         }
         let counts = Fixtures.parse(lines.joined(separator: "\n") + "\n", table: .tcp)
         #expect(counts.listeners.count == 1000)
@@ -206,7 +239,9 @@ struct ProcNetParserTests {
         #expect(counts.listeners[ListenerKey(port: 20001, exposure: .any)] == 1)
         #expect(counts.states == [.listen: 1000, .established: 99_000])
         #expect(counts.skippedLines == 0)
-        let snapshot = SocketSnapshot(readings: [TableReading(table: .tcp, result: .success(counts), durationSeconds: 0)])
+        let snapshot = SocketSnapshot(readings: [
+            TableReading(table: .tcp, result: .success(counts), durationSeconds: 0)
+        ])
         let connections = snapshot.counts(of: .tcp)!.connections
         #expect(connections.values.reduce(0, +) == 49_500)
         #expect(connections[ConnectionKey(port: 20000, state: .established)] == 50)
@@ -215,7 +250,8 @@ struct ProcNetParserTests {
 
     @Test func connectionTrackingCanBeTurnedOff() throws {
         let source = ProcNetSource(
-            procRoot: Fixtures.procRoot, tables: [.tcp], tracksConnections: false, logger: .init(label: "test"))
+            procRoot: Fixtures.procRoot, tables: [.tcp], tracksConnections: false,
+            logger: .init(label: "test"))
         #expect(source.snapshot().counts(of: .tcp)?.connections == [:])
     }
 }

@@ -75,8 +75,12 @@ struct RegistryTests {
         #expect(fromFile.updated == registry.updated)
         for port in UInt16.min...UInt16.max {
             for transport in TransportProtocol.allCases
-            where fromFile.assignment(port: port, transport: transport) != registry.assignment(port: port, transport: transport) {
-                Issue.record("\(port)/\(transport) differs: \(fromFile.assignment(port: port, transport: transport)) vs \(registry.assignment(port: port, transport: transport))")
+            where fromFile.assignment(port: port, transport: transport)
+                != registry.assignment(port: port, transport: transport)
+            {
+                Issue.record(
+                    "\(port)/\(transport) differs: \(fromFile.assignment(port: port, transport: transport)) vs \(registry.assignment(port: port, transport: transport))"
+                )
                 return
             }
         }
@@ -84,11 +88,16 @@ struct RegistryTests {
 
     @Test func compactTableRoundTrips() throws {
         let csv = try RegistryCSV(bytes: Array(Self.smallCSV.utf8), path: "small.csv")
-        let (decoded, dropped) = CompactRegistryTable.decode(CompactRegistryTable.encode(csv), source: .embedded)
+        let (decoded, dropped) = CompactRegistryTable.decode(
+            CompactRegistryTable.encode(csv), source: .embedded)
         #expect(dropped == 0)
         #expect(decoded.updated == "2020-05-06")
         #expect(decoded.recordCount == 5)
-        #expect(decoded.assignment(port: 7, transport: .udp) == PortAssignment(status: .assigned, service: "echo", description: "Echo, with a \"quote\" and a line break"))
+        #expect(
+            decoded.assignment(port: 7, transport: .udp)
+                == PortAssignment(
+                    status: .assigned, service: "echo", description: "Echo, with a \"quote\" and a line break"
+                ))
         #expect(decoded.assignment(port: 10, transport: .tcp).status == .reserved)
         #expect(decoded.assignment(port: 12, transport: .udp).service == "multi")
     }
@@ -118,7 +127,9 @@ struct RegistryFileTests {
     }
 
     @Test func unterminatedQuoteNamesTheLine() {
-        #expect(throws: CSVError(line: 2, reason: "quoted field is not terminated before the end of the file")) {
+        #expect(
+            throws: CSVError(line: 2, reason: "quoted field is not terminated before the end of the file")
+        ) {
             try CSVReader.records(Array("a,b\n\"open,\nmore".utf8))
         }
     }
@@ -140,17 +151,32 @@ struct RegistryFileTests {
     @Test func badRegistryFilesGiveClearErrors() {
         let header = "Service Name,Port Number,Transport Protocol,Description\n"
         #expect(loadError("") == "registry file bad.csv: the file is empty")
-        #expect(loadError("name,port\nx,1\n") == "registry file bad.csv: line 1: not an IANA port registry header; missing column(s) Service Name, Port Number, Transport Protocol, Description")
-        #expect(loadError(header + "ssh,22,tcp,SSH\nx,abc,tcp,X\n") == "registry file bad.csv: line 3: invalid port number 'abc'")
-        #expect(loadError(header + "x,70000,tcp,X\n") == "registry file bad.csv: line 2: invalid port number '70000'")
-        #expect(loadError(header + "x,9-3,tcp,X\n") == "registry file bad.csv: line 2: invalid port number '9-3'")
-        #expect(loadError(header + "ssh,22,tcp\n") == "registry file bad.csv: line 2: expected 4 fields, found 3")
-        #expect(loadError(header + "x,,,No port\n") == "registry file bad.csv: no TCP or UDP port records found")
-        #expect(loadError(header + "x,1,tcp,\"open\n") == "registry file bad.csv: line 2: quoted field is not terminated before the end of the file")
+        #expect(
+            loadError("name,port\nx,1\n")
+                == "registry file bad.csv: line 1: not an IANA port registry header; missing column(s) Service Name, Port Number, Transport Protocol, Description"
+        )
+        #expect(
+            loadError(header + "ssh,22,tcp,SSH\nx,abc,tcp,X\n")
+                == "registry file bad.csv: line 3: invalid port number 'abc'")
+        #expect(
+            loadError(header + "x,70000,tcp,X\n")
+                == "registry file bad.csv: line 2: invalid port number '70000'")
+        #expect(
+            loadError(header + "x,9-3,tcp,X\n") == "registry file bad.csv: line 2: invalid port number '9-3'")
+        #expect(
+            loadError(header + "ssh,22,tcp\n") == "registry file bad.csv: line 2: expected 4 fields, found 3")
+        #expect(
+            loadError(header + "x,,,No port\n") == "registry file bad.csv: no TCP or UDP port records found")
+        #expect(
+            loadError(header + "x,1,tcp,\"open\n")
+                == "registry file bad.csv: line 2: quoted field is not terminated before the end of the file")
     }
 
     @Test func missingFileNamesThePath() {
-        #expect(throws: RegistryFileError(path: "/nonexistent.csv", reason: "open /nonexistent.csv: No such file or directory")) {
+        #expect(
+            throws: RegistryFileError(
+                path: "/nonexistent.csv", reason: "open /nonexistent.csv: No such file or directory")
+        ) {
             try IANARegistry.load(csvFile: "/nonexistent.csv")
         }
     }

@@ -24,7 +24,9 @@ final class CountingSource: SocketSource {
         var counts = SocketTableCounts()
         counts.listeners[ListenerKey(port: 768, exposure: .any)] = 1
         counts.states[.listen] = 1
-        return SocketSnapshot(readings: [TableReading(table: .tcp, result: .success(counts), durationSeconds: 0.001)])
+        return SocketSnapshot(readings: [
+            TableReading(table: .tcp, result: .success(counts), durationSeconds: 0.001)
+        ])
     }
 }
 
@@ -33,11 +35,13 @@ struct MetricsServerTests {
     let source: CountingSource
     let server: MetricsServer
 
-    init(delayMicroseconds: UInt32 = 0, listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 0)]) {
+    init(delayMicroseconds: UInt32 = 0, listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 0)])
+    {
         source = CountingSource(delayMicroseconds: delayMicroseconds)
         let logger = Logger(label: "test")
         let collector = PortUsageCollector(
-            source: source, classifier: PortClassifier(registry: .embedded), options: CollectorOptions(tables: [.tcp]),
+            source: source, classifier: PortClassifier(registry: .embedded),
+            options: CollectorOptions(tables: [.tcp]),
             buildInfo: BuildInfo(version: "9.9.9", revision: "r", swiftVersion: "6"), logger: logger)
         server = MetricsServer(
             configuration: .init(listenAddresses: listen, telemetryPath: "/metrics"), collector: collector,
@@ -60,17 +64,22 @@ struct MetricsServerTests {
             let response = try RawHTTPClient.get(port: port, "/metrics")
             #expect(response.status == 200)
             #expect(response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
-            #expect(response.text.contains(
-                "port_usage_listeners{protocol=\"tcp\",family=\"ipv4\",port=\"768\",exposure=\"any\",range=\"system\",assignment=\"unassigned\",service=\"\"} 1\n"))
+            #expect(
+                response.text.contains(
+                    "port_usage_listeners{protocol=\"tcp\",family=\"ipv4\",port=\"768\",exposure=\"any\",range=\"system\",assignment=\"unassigned\",service=\"\"} 1\n"
+                ))
             #expect(!response.text.contains("# EOF"))
         }
     }
 
     @Test func openMetricsWhenAsked() async throws {
         try await withServer { port in
-            let response = try RawHTTPClient.get(port: port, "/metrics?x=1", headers: ["Accept": "application/openmetrics-text;version=1.0.0"])
+            let response = try RawHTTPClient.get(
+                port: port, "/metrics?x=1", headers: ["Accept": "application/openmetrics-text;version=1.0.0"])
             #expect(response.status == 200)
-            #expect(response.headers["content-type"] == "application/openmetrics-text; version=1.0.0; charset=utf-8")
+            #expect(
+                response.headers["content-type"]
+                    == "application/openmetrics-text; version=1.0.0; charset=utf-8")
             #expect(response.text.hasSuffix("# EOF\n"))
         }
     }
@@ -88,7 +97,8 @@ struct MetricsServerTests {
 
     @Test func headHasHeadersAndNoBody() async throws {
         try await withServer { port in
-            let response = try RawHTTPClient.get(port: port, "/metrics", method: "HEAD", headers: ["Accept-Encoding": "gzip"])
+            let response = try RawHTTPClient.get(
+                port: port, "/metrics", method: "HEAD", headers: ["Accept-Encoding": "gzip"])
             #expect(response.status == 200)
             #expect(response.body.isEmpty)
             #expect(Int(response.headers["content-length"] ?? "") ?? 0 > 100)
@@ -110,17 +120,24 @@ struct MetricsServerTests {
             #expect(landing.headers["content-type"] == "text/html; charset=utf-8")
             #expect(landing.text.contains("<a href=\"/metrics\">Metrics</a>"))
             #expect(landing.text.contains("Version 9.9.9"))
-            #expect(landing.text.contains("<td>768</td><td>tcp</td><td>ipv4</td><td>any</td><td></td><td>system</td><td>unassigned</td><td>1</td>"))
+            #expect(
+                landing.text.contains(
+                    "<td>768</td><td>tcp</td><td>ipv4</td><td>any</td><td></td><td>system</td><td>unassigned</td><td>1</td>"
+                ))
             #expect(landing.text.contains("1 on system ports that IANA has not assigned"))
         }
     }
 
     @Test func malformedRequestGets400AndTheServerKeepsServing() async throws {
         try await withServer { port in
-            for junk in ["GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "\u{1}\u{2}\u{3} junk junk\r\n\r\n", "GET /metrics HTTP/1.1\r\nBad Header Without Colon\r\n\r\n"] {
+            for junk in [
+                "GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "\u{1}\u{2}\u{3} junk junk\r\n\r\n",
+                "GET /metrics HTTP/1.1\r\nBad Header Without Colon\r\n\r\n",
+            ] {
                 let raw = try RawHTTPClient.exchange(port: port, junk)
                 let text = String(decoding: raw, as: UTF8.self)
-                #expect(text.hasPrefix("HTTP/1.1 400"), "\(junk.debugDescription) got \(text.debugDescription)")
+                #expect(
+                    text.hasPrefix("HTTP/1.1 400"), "\(junk.debugDescription) got \(text.debugDescription)")
             }
             #expect(try RawHTTPClient.get(port: port, "/metrics").status == 200)
         }
@@ -160,16 +177,20 @@ struct MetricsServerTests {
 
 @Suite("listen address parsing")
 struct ListenAddressTests {
-    @Test(arguments: [
-        (":10768", nil, 10768), ("127.0.0.1:9100", "127.0.0.1", 9100), ("[::1]:10768", "::1", 10768),
-        ("localhost:0", "localhost", 0), ("[::]:65535", "::", 65535),
-    ] as [(String, String?, Int)])
+    @Test(
+        arguments: [
+            (":10768", nil, 10768), ("127.0.0.1:9100", "127.0.0.1", 9100), ("[::1]:10768", "::1", 10768),
+            ("localhost:0", "localhost", 0), ("[::]:65535", "::", 65535),
+        ] as [(String, String?, Int)])
     func valid(text: String, host: String?, port: Int) {
         #expect(ListenAddress(parsing: text) == ListenAddress(host: host, port: port))
         #expect(ListenAddress(parsing: text)?.description == text)
     }
 
-    @Test(arguments: ["", "10768", ":", ":65536", ":-1", "::1:10768", "[::1]10768", "[::1]:", "host:port", "[127.0.0.1]:80", ": 80"])
+    @Test(arguments: [
+        "", "10768", ":", ":65536", ":-1", "::1:10768", "[::1]10768", "[::1]:", "host:port", "[127.0.0.1]:80",
+        ": 80",
+    ])
     func invalid(text: String) {
         #expect(ListenAddress(parsing: text) == nil)
     }

@@ -65,22 +65,28 @@ enum RawHTTPClient {
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    static func get(port: Int, _ path: String, method: String = "GET", headers: [String: String] = [:]) throws -> Response {
+    static func get(port: Int, _ path: String, method: String = "GET", headers: [String: String] = [:]) throws
+        -> Response
+    {
         try parse(exchange(port: port, request(path, method: method, headers: headers)))
     }
 
     static func parse(_ raw: [UInt8]) throws -> Response {
         let separator: [UInt8] = [13, 10, 13, 10]
         guard let end = raw.indices.first(where: { raw[$0...].starts(with: separator) }) else {
-            throw Failure(description: "no header end in \(String(decoding: raw, as: UTF8.self).debugDescription)")
+            throw Failure(
+                description: "no header end in \(String(decoding: raw, as: UTF8.self).debugDescription)")
         }
         let lines = String(decoding: raw[..<end], as: UTF8.self).split(separator: "\r\n")
         let statusParts = lines.first?.split(separator: " ") ?? []
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw Failure(description: "bad status line") }
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
+            throw Failure(description: "bad status line")
+        }
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = String(line[line.index(after: colon)...].drop(while: { $0 == " " }))
+            headers[line[..<colon].lowercased()] = String(
+                line[line.index(after: colon)...].drop(while: { $0 == " " }))
         }
         return Response(status: status, headers: headers, body: Array(raw[(end + 4)...]))
     }

@@ -7,8 +7,10 @@ public struct CollectorOptions: Sendable, Equatable {
     /// The most distinct ports exported per protocol before the rest go to `port="other"`.
     public var maxPortsPerProtocol: Int
 
-    public init(tables: [SocketTable] = SocketTable.allCases, connections: Bool = true, maxPortsPerProtocol: Int = 2000)
-    {
+    public init(
+        tables: [SocketTable] = SocketTable.allCases, connections: Bool = true,
+        maxPortsPerProtocol: Int = 2000
+    ) {
         self.tables = tables
         self.connections = connections
         self.maxPortsPerProtocol = maxPortsPerProtocol

@@ -25,7 +25,8 @@ public struct ListenerSeries: Sendable, Equatable {
     /// The labels in exposition order.
     public var labels: [Label] {
         [
-            Label("protocol", transport.rawValue), Label("family", family.rawValue), Label("port", port.description),
+            Label("protocol", transport.rawValue), Label("family", family.rawValue),
+            Label("port", port.description),
             Label("exposure", exposure.rawValue), Label("range", classification?.range.rawValue ?? "other"),
             Label("assignment", classification?.assignment.rawValue ?? "other"),
             Label("service", classification?.service ?? ""),

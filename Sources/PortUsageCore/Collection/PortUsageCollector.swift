@@ -35,7 +35,8 @@ public final class PortUsageCollector: Sendable {
         var outcomes: [CollectorOutcome] = []
         for reading in snapshot.readings {
             if case .failure(let error) = reading.result {
-                logger.error("collector failed", metadata: ["collector": "\(reading.table)", "err": "\(error)"])
+                logger.error(
+                    "collector failed", metadata: ["collector": "\(reading.table)", "err": "\(error)"])
             }
             outcomes.append(
                 CollectorOutcome(
@@ -52,7 +53,9 @@ public final class PortUsageCollector: Sendable {
 
         if options.connections {
             let start = clock.now
-            let tcpRead = snapshot.readings.contains { $0.table.transport == .tcp && (try? $0.result.get()) != nil }
+            let tcpRead = snapshot.readings.contains {
+                $0.table.transport == .tcp && (try? $0.result.get()) != nil
+            }
             if tcpRead {
                 families.append(metrics.connectionsFamily())
             } else {
@@ -75,7 +78,8 @@ public final class PortUsageCollector: Sendable {
             logger.error("collector failed", metadata: ["collector": "process", "err": "\(error)"])
             outcomes.append(
                 CollectorOutcome(
-                    collector: "process", success: false, durationSeconds: (clock.now - processStart).seconds))
+                    collector: "process", success: false, durationSeconds: (clock.now - processStart).seconds)
+            )
         }
         families += selfFamilies(outcomes: outcomes, skippedTotals: skippedTotals)
         return Scrape(families: families, listeners: listeners, outcomes: outcomes)
@@ -93,7 +97,8 @@ public final class PortUsageCollector: Sendable {
 
     private func warnOnceAboutOverflow(_ limits: CardinalityGuard) {
         guard !limits.overflow.isEmpty,
-            warnedAboutCardinality.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
+            warnedAboutCardinality.compareExchange(expected: false, desired: true, ordering: .relaxed)
+                .exchanged
         else { return }
         for (transport, ports) in limits.overflow.sorted(by: { $0.key < $1.key }) {
             logger.warning(
@@ -105,17 +110,24 @@ public final class PortUsageCollector: Sendable {
         }
     }
 
-    private func selfFamilies(outcomes: [CollectorOutcome], skippedTotals: [SocketTable: Int]) -> [MetricFamily] {
+    private func selfFamilies(outcomes: [CollectorOutcome], skippedTotals: [SocketTable: Int])
+        -> [MetricFamily]
+    {
         let registry = classifier.registry
         return [
             MetricFamily(
                 name: "port_usage_scrape_collector_duration_seconds",
                 help: "Duration of a collector scrape in seconds.", type: .gauge,
-                samples: outcomes.map { Sample(labels: [Label("collector", $0.collector)], value: $0.durationSeconds) }),
+                samples: outcomes.map {
+                    Sample(labels: [Label("collector", $0.collector)], value: $0.durationSeconds)
+                }),
             MetricFamily(
-                name: "port_usage_scrape_collector_success", help: "Whether a collector succeeded (1) or failed (0).",
+                name: "port_usage_scrape_collector_success",
+                help: "Whether a collector succeeded (1) or failed (0).",
                 type: .gauge,
-                samples: outcomes.map { Sample(labels: [Label("collector", $0.collector)], value: $0.success ? 1 : 0) }),
+                samples: outcomes.map {
+                    Sample(labels: [Label("collector", $0.collector)], value: $0.success ? 1 : 0)
+                }),
             MetricFamily(
                 name: "port_usage_parse_errors_total",
                 help: "Malformed socket table lines skipped since the exporter started.", type: .counter,

@@ -18,7 +18,9 @@ public struct ProcessMetrics: Sendable {
         let statPath = procRoot + "/self/stat"
         let stat = try FileReader.readText(statPath)
         // The command name in field 2 may hold spaces and parentheses; the fields after it start past the last ')'.
-        guard let close = stat.lastIndex(of: ")") else { throw ProcessMetricsError("\(statPath): no ')' found") }
+        guard let close = stat.lastIndex(of: ")") else {
+            throw ProcessMetricsError("\(statPath): no ')' found")
+        }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state); utime 14, stime 15, starttime 22, vsize 23, rss 24.
         guard fields.count > 21, let utime = Double(fields[11]), let stime = Double(fields[12]),
@@ -30,7 +32,7 @@ public struct ProcessMetrics: Sendable {
         let bootTime = try readBootTime()
         let openFDs = try countOpenFileDescriptors()
         var limit = rlimit()
-        getrlimit(RLIMIT_NOFILE_VALUE, &limit)
+        getrlimit(openFilesLimitResource, &limit)
 
         func gauge(_ name: String, _ help: String, _ value: Double) -> MetricFamily {
             MetricFamily(name: name, help: help, type: .gauge, samples: [Sample(value: value)])
@@ -39,7 +41,8 @@ public struct ProcessMetrics: Sendable {
             MetricFamily(
                 name: "process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.",
                 type: .counter, samples: [Sample(value: (utime + stime) / ticksPerSecond)]),
-            gauge("process_resident_memory_bytes", "Resident memory size in bytes.", residentPages * pageSize),
+            gauge(
+                "process_resident_memory_bytes", "Resident memory size in bytes.", residentPages * pageSize),
             gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", virtualBytes),
             gauge(
                 "process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
@@ -85,7 +88,7 @@ public struct ProcessMetricsError: Error, Sendable, CustomStringConvertible {
 }
 
 #if canImport(Glibc)
-    private let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    private let openFilesLimitResource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
 #else
-    private let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
+    private let openFilesLimitResource = RLIMIT_NOFILE
 #endif

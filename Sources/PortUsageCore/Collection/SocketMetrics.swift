@@ -24,7 +24,8 @@ struct SocketMetrics {
                 classification = classifier.classify(port: number, transport: key.table.transport)
             }
             return ListenerSeries(
-                transport: key.table.transport, family: key.table.family, port: key.port, exposure: key.exposure,
+                transport: key.table.transport, family: key.table.family, port: key.port,
+                exposure: key.exposure,
                 classification: classification, count: count)
         }
         .sorted { ($0.transport, $0.port, $0.family.rawValue) < ($1.transport, $1.port, $1.family.rawValue) }
@@ -33,7 +34,8 @@ struct SocketMetrics {
     func listenersFamily(_ series: [ListenerSeries]) -> MetricFamily {
         MetricFamily(
             name: "port_usage_listeners",
-            help: "Listening sockets: TCP in LISTEN, UDP bound and unconnected; labelled by IANA range and assignment.",
+            help:
+                "Listening sockets: TCP in LISTEN, UDP bound and unconnected; labelled by IANA range and assignment.",
             type: .gauge, samples: series.map { Sample(labels: $0.labels, value: Double($0.count)) })
     }
 
@@ -60,7 +62,8 @@ struct SocketMetrics {
         }
         return MetricFamily(
             name: "port_usage_connections",
-            help: "Non-listening TCP sockets whose local port has a TCP listener (inbound connections), by state.",
+            help:
+                "Non-listening TCP sockets whose local port has a TCP listener (inbound connections), by state.",
             type: .gauge, samples: samples)
     }
 
@@ -76,13 +79,15 @@ struct SocketMetrics {
                 samples.append(
                     Sample(
                         labels: [
-                            Label("protocol", table.transport.rawValue), Label("family", table.family.rawValue),
+                            Label("protocol", table.transport.rawValue),
+                            Label("family", table.family.rawValue),
                             Label("state", state),
                         ], value: Double(count)))
             }
         }
         return MetricFamily(
-            name: "port_usage_sockets", help: "Sockets in the kernel's socket tables, by state.", type: .gauge,
+            name: "port_usage_sockets", help: "Sockets in the kernel's socket tables, by state.",
+            type: .gauge,
             samples: samples)
     }
 

@@ -15,8 +15,9 @@ public struct TableReading: Sendable {
     /// Wall time spent reading and parsing, in seconds.
     public var durationSeconds: Double
 
-    public init(table: SocketTable, result: Result<SocketTableCounts, SocketSourceError>, durationSeconds: Double)
-    {
+    public init(
+        table: SocketTable, result: Result<SocketTableCounts, SocketSourceError>, durationSeconds: Double
+    ) {
         self.table = table
         self.result = result
         self.durationSeconds = durationSeconds

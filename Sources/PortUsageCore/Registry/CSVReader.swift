@@ -33,7 +33,10 @@ public struct CSVReader {
         var index = 0
         var quoted = false
         var fieldWasQuoted = false
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        let quote = UInt8(ascii: "\"")
+        let comma = UInt8(ascii: ",")
+        let cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
 
         func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
@@ -84,7 +87,8 @@ public struct CSVReader {
             index += 1
         }
         if quoted {
-            throw CSVError(line: recordLine, reason: "quoted field is not terminated before the end of the file")
+            throw CSVError(
+                line: recordLine, reason: "quoted field is not terminated before the end of the file")
         }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted {
             endField()

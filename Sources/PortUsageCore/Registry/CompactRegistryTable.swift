@@ -17,7 +17,9 @@ public enum CompactRegistryTable {
                 case .udp: "u"
                 case .both: "b"
                 }
-            let fields = [ports, proto, record.isHistoricAlias ? "1" : "0", record.serviceName, record.description]
+            let fields = [
+                ports, proto, record.isHistoricAlias ? "1" : "0", record.serviceName, record.description,
+            ]
             text += fields.map(RegistryRecord.singleLine).joined(separator: "\t") + "\n"
         }
         return text
@@ -62,7 +64,8 @@ public enum CompactRegistryTable {
                     serviceName: String(fields[3]), ports: ports, protocols: protocols,
                     description: String(fields[4]), isHistoricAlias: fields[2] == "1"))
         }
-        let registry = IANARegistry(records: records, source: source, updated: updated, recordCount: recordCount)
+        let registry = IANARegistry(
+            records: records, source: source, updated: updated, recordCount: recordCount)
         return (registry, dropped)
     }
 }

@@ -36,10 +36,14 @@ public struct RegistryCSV: Sendable {
         for (index, name) in header.fields.enumerated() { columns[name] = index }
         let missing = Self.requiredColumns.filter { columns[$0] == nil }
         guard missing.isEmpty else {
-            throw fail("line 1: not an IANA port registry header; missing column(s) \(missing.joined(separator: ", "))")
+            throw fail(
+                "line 1: not an IANA port registry header; missing column(s) \(missing.joined(separator: ", "))"
+            )
         }
-        let name = columns["Service Name"]!, port = columns["Port Number"]!
-        let proto = columns["Transport Protocol"]!, description = columns["Description"]!
+        let name = columns["Service Name"]!
+        let port = columns["Port Number"]!
+        let proto = columns["Transport Protocol"]!
+        let description = columns["Description"]!
         let notes = columns["Assignment Notes"]
         let dates = ["Registration Date", "Modification Date"].compactMap { columns[$0] }
 
@@ -47,7 +51,8 @@ public struct RegistryCSV: Sendable {
         var updated = ""
         for row in rows.dropFirst() {
             guard row.fields.count == header.fields.count else {
-                throw fail("line \(row.line): expected \(header.fields.count) fields, found \(row.fields.count)")
+                throw fail(
+                    "line \(row.line): expected \(header.fields.count) fields, found \(row.fields.count)")
             }
             for column in dates where Self.isISODate(row.fields[column]) && row.fields[column] > updated {
                 updated = row.fields[column]
@@ -66,7 +71,8 @@ public struct RegistryCSV: Sendable {
             }
             records.append(
                 RegistryRecord(
-                    serviceName: RegistryRecord.singleLine(row.fields[name]), ports: ports, protocols: protocols,
+                    serviceName: RegistryRecord.singleLine(row.fields[name]), ports: ports,
+                    protocols: protocols,
                     description: RegistryRecord.singleLine(row.fields[description]),
                     isHistoricAlias: notes.map { RegistryRecord.notesMarkAlias(row.fields[$0]) } ?? false))
         }
@@ -87,7 +93,9 @@ public struct RegistryCSV: Sendable {
 
     static func isISODate(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else {
+            return false
+        }
         return bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || ($0.element &- 48) < 10 }
     }
 }
@@ -102,6 +110,7 @@ extension IANARegistry {
             throw RegistryFileError(path: path, reason: "\(error)")
         }
         let csv = try RegistryCSV(bytes: bytes, path: path)
-        return IANARegistry(records: csv.records, source: .file, updated: csv.updated, recordCount: csv.recordCount)
+        return IANARegistry(
+            records: csv.records, source: .file, updated: csv.updated, recordCount: csv.recordCount)
     }
 }

@@ -40,7 +40,8 @@ struct LineScanner {
         guard scanSlot() else { return nil }
         skipSpaces()
         var line = ScannedSocketLine(
-            localWords: (0, 0, 0, 0), wordCount: addressHexDigits / 8, localPort: 0, remoteIsZero: true, state: 0)
+            localWords: (0, 0, 0, 0), wordCount: addressHexDigits / 8, localPort: 0, remoteIsZero: true,
+            state: 0)
         for word in 0..<line.wordCount {
             guard let value = scanHex(digits: 8) else { return nil }
             switch word {

@@ -113,13 +113,15 @@ public struct ProcNetParser: Sendable {
         switch table.transport {
         case .tcp:
             if state == .listen {
-                counts.listeners[ListenerKey(port: socket.localPort, exposure: socket.exposure()), default: 0] += 1
+                counts.listeners[
+                    ListenerKey(port: socket.localPort, exposure: socket.exposure()), default: 0] += 1
             } else if tracksConnections {
                 counts.unresolvedConnections.append(UInt32(socket.localPort) << 8 | UInt32(state.rawValue))
             }
         case .udp:
             if state == .close && socket.remoteIsZero && socket.localPort != 0 {
-                counts.listeners[ListenerKey(port: socket.localPort, exposure: socket.exposure()), default: 0] += 1
+                counts.listeners[
+                    ListenerKey(port: socket.localPort, exposure: socket.exposure()), default: 0] += 1
             }
         }
     }

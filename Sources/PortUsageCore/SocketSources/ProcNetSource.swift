@@ -39,7 +39,8 @@ public struct ProcNetSource: SocketSource {
                 logger.warning(
                     "skipped malformed socket lines",
                     metadata: [
-                        "collector": "\(table.rawValue)", "path": "\(path)", "skipped": "\(counts.skippedLines)",
+                        "collector": "\(table.rawValue)", "path": "\(path)",
+                        "skipped": "\(counts.skippedLines)",
                         "first_line": "\(example.number)", "first_text": "\(example.text)",
                     ])
             }

@@ -17,25 +17,33 @@ enum Fixtures {
     }
 
     /// Parses `text` as a whole table.
-    static func parse(_ text: String, table: SocketTable, tracksConnections: Bool = true) -> SocketTableCounts {
+    static func parse(_ text: String, table: SocketTable, tracksConnections: Bool = true) -> SocketTableCounts
+    {
         Array(text.utf8).withUnsafeBytes {
             ProcNetParser.parse($0, table: table, tracksConnections: tracksConnections)
         }
     }
 
     /// One `/proc/net/tcp`-shaped line.
-    static func ipv4Line(slot: Int = 0, local: String, localPort: UInt16, remote: String = "00000000", remotePort: UInt16 = 0, state: String)
+    static func ipv4Line(
+        slot: Int = 0, local: String, localPort: UInt16, remote: String = "00000000", remotePort: UInt16 = 0,
+        state: String
+    )
         -> String
     {
         "  \(slot): \(local):\(hex4(localPort)) \(remote):\(hex4(remotePort)) \(state) 00000000:00000000 00:00000000 00000000     0        0 1234 1 0000000000000000 100 0 0 10 0"
     }
 
     /// One `/proc/net/tcp6`-shaped line.
-    static func ipv6Line(slot: Int = 0, local: String, localPort: UInt16, remote: String = String(repeating: "0", count: 32), remotePort: UInt16 = 0, state: String) -> String {
+    static func ipv6Line(
+        slot: Int = 0, local: String, localPort: UInt16, remote: String = String(repeating: "0", count: 32),
+        remotePort: UInt16 = 0, state: String
+    ) -> String {
         "  \(slot): \(local):\(hex4(localPort)) \(remote):\(hex4(remotePort)) \(state) 00000000:00000000 00:00000000 00000000     0        0 1234 1 0000000000000000 100 0 0 10 0"
     }
 
-    static let tcpHeader = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"
+    static let tcpHeader =
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"
 
     static func hex4(_ port: UInt16) -> String {
         let digits = String(port, radix: 16, uppercase: true)

@@ -1,0 +1,40 @@
+# Helpers shared by the scripts: install what is missing, nothing more.
+# shellcheck shell=bash
+
+# Installs the Debian packages named whose command or file is missing. Each argument is PACKAGE:PROBE,
+# where PROBE is a command name or an absolute path that the package provides.
+ensure_apt() {
+  local missing=() pair package probe
+  for pair in "$@"; do
+    package=${pair%%:*}
+    probe=${pair#*:}
+    if [[ $probe == /* ]]; then [ -e "$probe" ] && continue; else command -v "$probe" >/dev/null 2>&1 && continue; fi
+    missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  install_apt "${missing[@]}"
+}
+
+# Installs Debian packages, as root or through sudo.
+install_apt() {
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "installing Debian packages: $*" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Fails with a clear message when no Swift 6.1+ toolchain is on PATH (Debian has no package for it).
+ensure_swift() {
+  if ! command -v swift >/dev/null 2>&1; then
+    echo "error: swift is not on PATH. Install a Swift 6.1 or newer toolchain (https://www.swift.org/install/linux/) and retry." >&2
+    exit 1
+  fi
+}
+
+# Build dependencies of the exporter: zlib for gzip responses, a C compiler and pkg-config for the
+# C targets.
+ensure_build_deps() {
+  ensure_swift
+  ensure_apt zlib1g-dev:/usr/include/zlib.h pkg-config:pkg-config gcc:gcc libc6-dev:/usr/include/stdio.h
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing (Debian: prometheus for promtool and the server;
+# PyPI, in .build/venv: pytest and prometheus_client), checks formatting, builds, then runs the Swift
+# tests and the end-to-end tests against the built binary, a real Prometheus and real sockets on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_build_deps
+ensure_apt prometheus:promtool prometheus:prometheus python3:python3
+python3 -c 'import venv, ensurepip' 2>/dev/null || install_apt python3-venv
+
+venv=.build/venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+if ! "$venv/bin/python" -c "import pytest, prometheus_client" 2>/dev/null; then
+  "$venv/bin/pip" install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
+fi
+
+echo "== swift format lint"
+swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks
+
+echo "== build"
+scripts/stamp-build-info.sh
+swift build --build-tests
+
+echo "== swift test"
+swift test --skip-build
+
+echo "== end-to-end tests"
+PUE_BINARY=.build/debug/port_usage_exporter "$venv/bin/python" -m pytest -q -p no:cacheprovider Tests/e2e
