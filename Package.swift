@@ -56,7 +56,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PortUsageBenchmark",
-            dependencies: ["PortUsageCore"],
+            dependencies: ["PortUsageCore", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/PortUsageBenchmark",
             swiftSettings: strictSwift
         ),

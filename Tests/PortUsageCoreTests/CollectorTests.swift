@@ -88,6 +88,29 @@ struct CollectorTests {
         #expect(samples(scrape, "process_open_fds").values.first ?? 0 > 0)
     }
 
+    @Test func seriesAreOrderedByTheirTypedKeys() {
+        let scrape = collector().collect()
+        let listeners = scrape.families.first { $0.name == "port_usage_listeners" }!.samples.map {
+            "\($0.labels[0].value)/\($0.labels[2].value)/\($0.labels[1].value)"
+        }
+        #expect(
+            listeners == [
+                "tcp/2024/ipv4", "tcp/17001/ipv4", "tcp/17002/ipv4", "tcp/17003/ipv6", "tcp/17004/ipv6",
+                "tcp/17005/ipv4",
+                "udp/17011/ipv4", "udp/17012/ipv4", "udp/17013/ipv6", "udp/17014/ipv6",
+            ])
+        let collectors = scrape.families.first { $0.name == "port_usage_scrape_collector_success" }!.samples
+            .map {
+                $0.labels[0].value
+            }
+        #expect(collectors == ["connections", "process", "tcp", "tcp6", "udp", "udp6"])
+        let names = String(
+            decoding: ExpositionEncoder.encode(scrape.families, format: .prometheusText), as: UTF8.self
+        )
+        .split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        #expect(names == names.sorted())
+    }
+
     @Test func aMissingOrUnreadableTableFailsOnlyItsCollector() throws {
         let root = try TemporaryProcfs(files: [
             "tcp": try FileReader.readText(Fixtures.procRoot + "/net/tcp"),

@@ -31,7 +31,9 @@ public final class PortUsageCollector: Sendable {
     /// Collects now.
     public func collect() -> Scrape {
         let clock = ContinuousClock()
+        let collectionStart = clock.now
         let snapshot = source.snapshot()
+        let snapshotSeconds = (clock.now - collectionStart).seconds
         var outcomes: [CollectorOutcome] = []
         for reading in snapshot.readings {
             if case .failure(let error) = reading.result {
@@ -81,7 +83,15 @@ public final class PortUsageCollector: Sendable {
                     collector: "process", success: false, durationSeconds: (clock.now - processStart).seconds)
             )
         }
+        outcomes.sort { $0.collector < $1.collector }
         families += selfFamilies(outcomes: outcomes, skippedTotals: skippedTotals)
+        logger.debug(
+            "collected",
+            metadata: [
+                "snapshot_seconds": "\(snapshotSeconds)",
+                "total_seconds": "\((clock.now - collectionStart).seconds)",
+                "listener_series": "\(listeners.count)",
+            ])
         return Scrape(families: families, listeners: listeners, outcomes: outcomes)
     }
 
@@ -131,7 +141,7 @@ public final class PortUsageCollector: Sendable {
             MetricFamily(
                 name: "port_usage_parse_errors_total",
                 help: "Malformed socket table lines skipped since the exporter started.", type: .counter,
-                samples: options.tables.map {
+                samples: options.tables.sorted(by: { $0.rawValue < $1.rawValue }).map {
                     Sample(labels: [Label("collector", $0.rawValue)], value: Double(skippedTotals[$0] ?? 0))
                 }),
             MetricFamily(

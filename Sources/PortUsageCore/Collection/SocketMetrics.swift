@@ -28,7 +28,9 @@ struct SocketMetrics {
                 exposure: key.exposure,
                 classification: classification, count: count)
         }
-        .sorted { ($0.transport, $0.port, $0.family.rawValue) < ($1.transport, $1.port, $1.family.rawValue) }
+        .sorted {
+            ($0.transport, $0.port, $0.family, $0.exposure) < ($1.transport, $1.port, $1.family, $1.exposure)
+        }
     }
 
     func listenersFamily(_ series: [ListenerSeries]) -> MetricFamily {
@@ -53,7 +55,10 @@ struct SocketMetrics {
                 counts[Key(family: table.family, port: port, state: connection.state), default: 0] += count
             }
         }
-        let samples = counts.map { key, count in
+        let ordered = counts.sorted {
+            ($0.key.family, $0.key.port, $0.key.state) < ($1.key.family, $1.key.port, $1.key.state)
+        }
+        let samples = ordered.map { key, count in
             Sample(
                 labels: [
                     Label("protocol", "tcp"), Label("family", key.family.rawValue),
@@ -75,7 +80,7 @@ struct SocketMetrics {
             for (state, count) in tableCounts.states {
                 byLabel[table.transport == .tcp ? state.tcpLabel : state.udpLabel, default: 0] += count
             }
-            for (state, count) in byLabel {
+            for (state, count) in byLabel.sorted(by: { $0.key < $1.key }) {
                 samples.append(
                     Sample(
                         labels: [

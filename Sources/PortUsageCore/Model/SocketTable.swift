@@ -7,9 +7,11 @@ public enum TransportProtocol: String, Sendable, CaseIterable, Comparable {
 }
 
 /// Address family of a socket, as used in the `family` label.
-public enum AddressFamily: String, Sendable, CaseIterable {
+public enum AddressFamily: String, Sendable, CaseIterable, Comparable {
     case ipv4
     case ipv6
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// One of the kernel's socket tables (`/proc/net/<name>`); also the name of the collector that reads it.

@@ -26,18 +26,23 @@ public enum CompactRegistryTable {
     }
 
     /// Reads the compact form back into a registry. Lines that do not parse are dropped and counted.
+    ///
+    /// Splits on UTF-8 bytes rather than Characters: this runs at every start.
     public static func decode(_ text: String, source: IANARegistry.Source) -> (
         registry: IANARegistry, droppedLines: Int
     ) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
+        let newline = UInt8(ascii: "\n")
+        let tab = UInt8(ascii: "\t")
+        var lines = text.utf8.split(separator: newline)[...]
         var updated = ""
         var recordCount = 0
-        if let header = lines.first, header.hasPrefix("updated=") {
-            for pair in header.split(separator: " ") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
+        if let header = lines.first, header.starts(with: "updated=".utf8) {
+            for pair in header.split(separator: UInt8(ascii: " ")) {
+                let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1)
                 guard parts.count == 2 else { continue }
-                if parts[0] == "updated" { updated = String(parts[1]) }
-                if parts[0] == "records" { recordCount = Int(parts[1]) ?? 0 }
+                let value = String(Substring(parts[1]))
+                if parts[0].elementsEqual("updated".utf8) { updated = value }
+                if parts[0].elementsEqual("records".utf8) { recordCount = Int(value) ?? 0 }
             }
             lines = lines.dropFirst()
         }
@@ -45,24 +50,27 @@ public enum CompactRegistryTable {
         records.reserveCapacity(lines.count)
         var dropped = 0
         for line in lines {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 5, let ports = RegistryCSV.parsePorts(String(fields[0])) else {
+            let fields = line.split(separator: tab, omittingEmptySubsequences: false)
+            guard fields.count == 5, fields[1].count == 1,
+                let ports = RegistryCSV.parsePorts(String(Substring(fields[0])))
+            else {
                 dropped += 1
                 continue
             }
             let protocols: RecordProtocols
-            switch fields[1] {
-            case "t": protocols = .tcp
-            case "u": protocols = .udp
-            case "b": protocols = .both
+            switch fields[1].first {
+            case UInt8(ascii: "t"): protocols = .tcp
+            case UInt8(ascii: "u"): protocols = .udp
+            case UInt8(ascii: "b"): protocols = .both
             default:
                 dropped += 1
                 continue
             }
             records.append(
                 RegistryRecord(
-                    serviceName: String(fields[3]), ports: ports, protocols: protocols,
-                    description: String(fields[4]), isHistoricAlias: fields[2] == "1"))
+                    serviceName: String(Substring(fields[3])), ports: ports, protocols: protocols,
+                    description: String(Substring(fields[4])),
+                    isHistoricAlias: fields[2].first == UInt8(ascii: "1")))
         }
         let registry = IANARegistry(
             records: records, source: source, updated: updated, recordCount: recordCount)

@@ -40,6 +40,7 @@ public struct IANARegistry: Sendable {
             return index
         }
         for record in records {
+            let reservesPort = record.reservesPort
             for transport in TransportProtocol.allCases where record.protocols.includes(transport) {
                 let base = transport == .tcp ? 0 : 65536
                 for port in record.ports {
@@ -52,7 +53,7 @@ public struct IANARegistry: Sendable {
                             let alias: UInt32 = record.isHistoricAlias ? Self.aliasBit : 0
                             entries[slot] = intern(record) << 3 | alias | Self.assignedCode
                         }
-                    } else if record.reservesPort && status == Self.unassignedCode {
+                    } else if reservesPort && status == Self.unassignedCode {
                         entries[slot] = intern(record) << 3 | Self.reservedCode
                     }
                 }

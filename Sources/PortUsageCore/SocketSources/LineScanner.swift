@@ -83,11 +83,12 @@ struct LineScanner {
     }
 
     /// Reads exactly `digits` hex digits (upper or lower case).
+    @inline(__always)
     private mutating func scanHex(digits: Int) -> UInt64? {
         guard index + digits <= bytes.count else { return nil }
         var value: UInt64 = 0
         for offset in 0..<digits {
-            let nibble = Self.hexValues[Int(bytes[index + offset])]
+            let nibble = Self.hexValue(bytes[index + offset])
             guard nibble != 0xFF else { return nil }
             value = value << 4 | UInt64(nibble)
         }
@@ -95,12 +96,13 @@ struct LineScanner {
         return value
     }
 
-    private static let hexValues: [UInt8] = (0...255).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte) - UInt8(ascii: "A") + 10
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
-        default: 0xFF
-        }
+    /// The value of one hex digit, or 0xFF; arithmetic rather than a table, which would cost a lazy-global
+    /// check on every byte.
+    @inline(__always)
+    private static func hexValue(_ byte: UInt8) -> UInt8 {
+        let digit = byte &- UInt8(ascii: "0")
+        if digit < 10 { return digit }
+        let letter = (byte | 0x20) &- UInt8(ascii: "a")
+        return letter < 6 ? letter + 10 : 0xFF
     }
 }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Benchmark: builds release with a static Swift runtime (as deployed), then measures our collection against
+# `cat` of the same files and `ss -tuan` in the same run, and the exporter's peak RSS on a 100k-line procfs.
+# Exits 1 when a budget (scrape <= 1.1x cat on /proc; peak RSS <= 20 MiB) is exceeded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_build_deps
+ensure_apt iproute2:ss
+scripts/stamp-build-info.sh
+flags=(-c release --static-swift-stdlib --scratch-path .build-release-static)
+swift build "${flags[@]}" --product port_usage_exporter
+swift build "${flags[@]}" --product PortUsageBenchmark
+bin=$(swift build "${flags[@]}" --show-bin-path)
+exec "$bin/PortUsageBenchmark" "$bin/port_usage_exporter"
