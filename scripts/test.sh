@@ -25,7 +25,7 @@ scripts/stamp-build-info.sh
 swift build --build-tests
 
 echo "== swift test"
-swift test --skip-build
+swift test --skip-build --disable-xctest
 
 echo "== end-to-end tests"
-PUE_BINARY=.build/debug/port_usage_exporter "$venv/bin/python" -m pytest -q -p no:cacheprovider Tests/e2e
+PUE_BINARY=.build/debug/port_usage_exporter "$venv/bin/python" -m pytest -q -rs -p no:cacheprovider Tests/e2e

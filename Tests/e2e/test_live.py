@@ -65,19 +65,6 @@ def test_listeners_connections_and_their_disappearance(sockets):
         listener_labels("tcp", "ipv4", group_port, "loopback", "dynamic", "unassigned", ""): 2,
     }
     ports = [tcp4, tcp6, udp4, udp6, group_port]
-    system_ports = []
-    if IS_ROOT:
-        try:
-            make(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 768)
-            make(socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1", 771)
-            expected[listener_labels("tcp", "ipv4", 768, "loopback", "system", "unassigned", "")] = 1
-            expected[listener_labels("udp", "ipv4", 771, "loopback", "system", "assigned", "rtip")] = 1
-            system_ports = [768, 771]
-        except OSError as error:
-            print(f"SKIP system ports: 768/tcp or 771/udp is in use here ({error})")
-    else:
-        print("SKIP system ports 768/tcp and 771/udp: not running as root")
-    ports += system_ports
 
     # Three clients connect to the IPv4 listener; the server accepts two of them.
     clients = [socket.create_connection(("127.0.0.1", tcp4), timeout=5) for _ in range(3)]
@@ -109,6 +96,27 @@ def test_listeners_connections_and_their_disappearance(sockets):
         time.sleep(0.1)
         assert ours(exporter.samples("port_usage_listeners"), ports) == {}
         assert ours(exporter.samples("port_usage_connections"), ports) == {}
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="binding system ports 768/tcp and 771/udp needs root")
+def test_system_ports_unassigned_and_assigned(sockets):
+    make, opened = sockets
+    try:
+        make(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 768)
+        make(socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1", 771)
+        make(socket.AF_INET6, socket.SOCK_STREAM, "::", 768)
+    except OSError as error:
+        pytest.skip(f"768/tcp or 771/udp is in use here: {error}")
+    with Exporter() as exporter:
+        assert ours(exporter.samples("port_usage_listeners"), [768, 771]) == {
+            listener_labels("tcp", "ipv4", 768, "loopback", "system", "unassigned", ""): 1,
+            listener_labels("tcp", "ipv6", 768, "any", "system", "unassigned", ""): 1,
+            listener_labels("udp", "ipv4", 771, "loopback", "system", "assigned", "rtip"): 1,
+        }
+        for sock in opened:
+            sock.close()
+        opened.clear()
+        assert ours(exporter.samples("port_usage_listeners"), [768, 771]) == {}
 
 
 def test_assigned_user_port_gets_its_service_name(sockets):

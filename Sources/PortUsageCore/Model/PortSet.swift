@@ -4,10 +4,6 @@ struct PortSet: Sendable {
 
     init() {}
 
-    init(_ ports: some Sequence<UInt16>) {
-        for port in ports { insert(port) }
-    }
-
     mutating func insert(_ port: UInt16) {
         words[Int(port >> 6)] |= 1 << UInt64(port & 63)
     }

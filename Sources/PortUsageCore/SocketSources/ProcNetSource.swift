@@ -51,11 +51,3 @@ public struct ProcNetSource: SocketSource {
         return TableReading(table: table, result: result, durationSeconds: (clock.now - start).seconds)
     }
 }
-
-extension Duration {
-    /// This duration in seconds, as a floating-point number.
-    public var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
-}
