@@ -60,6 +60,11 @@ let package = Package(
             path: "Benchmarks/PortUsageBenchmark",
             swiftSettings: strictSwift
         ),
+        .executableTarget(
+            name: "FuzzProcNet", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzProcNet", swiftSettings: strictSwift),
+        .executableTarget(
+            name: "FuzzRegistryCSV", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzRegistryCSV",
+            swiftSettings: strictSwift),
         .testTarget(
             name: "PortUsageCoreTests",
             dependencies: ["PortUsageCore"],
