@@ -61,7 +61,8 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .executableTarget(
-            name: "FuzzProcNet", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzProcNet", swiftSettings: strictSwift),
+            name: "FuzzProcNet", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzProcNet",
+            swiftSettings: strictSwift),
         .executableTarget(
             name: "FuzzRegistryCSV", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzRegistryCSV",
             swiftSettings: strictSwift),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing (Debian: prometheus for promtool and the server;
 # PyPI, in .build/venv: pytest and prometheus_client), checks formatting, builds, then runs the Swift
-# tests and the end-to-end tests against the built binary, a real Prometheus and real sockets on loopback.
+# tests, a short fuzz run of the input parsers, and the end-to-end tests against the built binary, a real
+# Prometheus and real sockets on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -18,7 +19,7 @@ if ! "$venv/bin/python" -c "import pytest, prometheus_client" 2>/dev/null; then
 fi
 
 echo "== swift format lint"
-swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks
+swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks Fuzz
 
 echo "== build"
 scripts/stamp-build-info.sh
@@ -26,6 +27,9 @@ swift build --build-tests
 
 echo "== swift test"
 swift test --skip-build --disable-xctest
+
+echo "== fuzz smoke (libFuzzer + ASan, 20 s a target)"
+scripts/fuzz.sh 20
 
 echo "== end-to-end tests"
 PUE_BINARY=.build/debug/port_usage_exporter "$venv/bin/python" -m pytest -q -rs -p no:cacheprovider Tests/e2e
