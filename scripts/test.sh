@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing (Debian: prometheus for promtool and the server;
 # PyPI, in .build/venv: pytest and prometheus_client), checks formatting, builds, then runs the Swift
-# tests, a short fuzz run of the input parsers, and the end-to-end tests against the built binary, a real
-# Prometheus and real sockets on loopback.
+# tests (plain, under ThreadSanitizer, under AddressSanitizer with leak detection), a short fuzz run of the
+# input parsers, and the end-to-end tests against the built binary, a real Prometheus and real sockets on
+# loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -27,6 +28,12 @@ swift build --build-tests
 
 echo "== swift test"
 swift test --skip-build --disable-xctest
+
+echo "== swift test under ThreadSanitizer"
+swift test --disable-xctest --sanitize=thread --scratch-path .build-tsan
+
+echo "== swift test under AddressSanitizer and LeakSanitizer"
+swift test --disable-xctest --sanitize=address --scratch-path .build-asan
 
 echo "== fuzz smoke (libFuzzer + ASan, 20 s a target)"
 scripts/fuzz.sh 20

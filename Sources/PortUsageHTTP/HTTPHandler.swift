@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import PortUsageCore
 
 /// Answers one connection's requests: metrics, landing page, health and readiness.
@@ -69,15 +70,17 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func respondWithScrape(
         to head: HTTPRequestHead, context: ChannelHandlerContext, render: @escaping (Scrape) -> Response
     ) {
-        routes.coalescer.scrape(on: context.eventLoop).assumeIsolated().whenComplete { result in
-            switch result {
-            case .success(let scrape):
-                self.send(render(scrape), for: head, context: context)
-            case .failure(let error):
-                self.send(
-                    .plain(.serviceUnavailable, "collection failed: \(error)\n"), for: head, context: context)
+        routes.coalescer.scrape(on: context.eventLoop, threadPool: routes.threadPool).assumeIsolated()
+            .whenComplete { result in
+                switch result {
+                case .success(let scrape):
+                    self.send(render(scrape), for: head, context: context)
+                case .failure(let error):
+                    self.send(
+                        .plain(.serviceUnavailable, "collection failed: \(error)\n"), for: head,
+                        context: context)
+                }
             }
-        }
     }
 
     private func send(_ response: Response, for request: HTTPRequestHead, context: ChannelHandlerContext) {
@@ -110,6 +113,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 struct Routes: Sendable {
     let telemetryPath: String
     let coalescer: ScrapeCoalescer
+    /// Where collections run, off the event loop: reading /proc blocks.
+    let threadPool: NIOThreadPool
     let landingPage: LandingPage
 }
 

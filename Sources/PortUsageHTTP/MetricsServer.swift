@@ -27,36 +27,46 @@ public final class MetricsServer: Sendable {
         }
     }
 
-    private let configuration: Configuration
-    private let group: MultiThreadedEventLoopGroup
-    private let threadPool: NIOThreadPool
-    private let routes: Routes
-    private let logger: Logger
+    /// What a started server holds; created by ``start()`` and released by ``shutdown()``.
+    private struct Running {
+        var group: MultiThreadedEventLoopGroup
+        var threadPool: NIOThreadPool
+        var channels: [any Channel]
+    }
 
+    private let configuration: Configuration
+    private let coalescer: ScrapeCoalescer
+    private let landingPage: LandingPage
+    private let logger: Logger
+    private let running = Mutex<Running?>(nil)
+
+    /// Prepares the server; no thread, socket or other resource exists until ``start()``.
     public init(
         configuration: Configuration, collector: PortUsageCollector, buildInfo: BuildInfo, logger: Logger
     ) {
         self.configuration = configuration
         self.logger = logger
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        threadPool = NIOThreadPool(numberOfThreads: 1)
-        threadPool.start()
-        routes = Routes(
-            telemetryPath: configuration.telemetryPath,
-            coalescer: ScrapeCoalescer(collector: collector, threadPool: threadPool),
-            landingPage: LandingPage(buildInfo: buildInfo, telemetryPath: configuration.telemetryPath))
+        coalescer = ScrapeCoalescer(collector: collector)
+        landingPage = LandingPage(buildInfo: buildInfo, telemetryPath: configuration.telemetryPath)
     }
 
     /// How many collections scrapes have started (scrapes that shared one count once).
-    public var collectionsStarted: Int { routes.coalescer.collectionsStarted }
+    public var collectionsStarted: Int { coalescer.collectionsStarted }
 
-    /// Binds every configured address and serves until ``shutdown()``; returns the bound channels' addresses.
-    /// If any address cannot be bound, the ones already bound are closed and the error names the address.
+    /// Starts one event-loop thread and one collection thread, binds every configured address and serves
+    /// until ``shutdown()``; returns the bound addresses. If any address cannot be bound, everything started
+    /// is stopped again and the error names the address.
     public func start() async throws -> [SocketAddress] {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
+        let routes = Routes(
+            telemetryPath: configuration.telemetryPath, coalescer: coalescer, threadPool: threadPool,
+            landingPage: landingPage)
         var channels: [any Channel] = []
         do {
             for address in configuration.listenAddresses {
-                let channel = try await bind(address)
+                let channel = try await bind(address, group: group, routes: routes)
                 channels.append(channel)
                 let bound = ListenAddress(
                     host: address.host ?? channel.localAddress?.ipAddress,
@@ -64,28 +74,33 @@ public final class MetricsServer: Sendable {
                 logger.info("listening", metadata: ["address": "\(bound)"])
             }
         } catch {
-            for channel in channels { try? await channel.close() }
+            await Self.stop(Running(group: group, threadPool: threadPool, channels: channels))
             throw error
         }
-        boundChannels.withLock { $0 = channels }
+        running.withLock { $0 = Running(group: group, threadPool: threadPool, channels: channels) }
         return channels.compactMap(\.localAddress)
     }
 
-    private let boundChannels = Mutex<[any Channel]>([])
-
-    /// Stops listening, then stops the event loop and the collection thread.
+    /// Stops listening, then stops the event loop and the collection thread. Does nothing if not started.
     public func shutdown() async {
-        let channels = boundChannels.withLock { channels in
-            defer { channels = [] }
-            return channels
+        let started = running.withLock { running in
+            defer { running = nil }
+            return running
         }
-        for channel in channels { try? await channel.close() }
-        try? await group.shutdownGracefully()
-        try? await threadPool.shutdownGracefully()
+        if let started { await Self.stop(started) }
     }
 
-    private func bind(_ address: ListenAddress) async throws -> any Channel {
-        let bootstrap = makeBootstrap()
+    private static func stop(_ running: Running) async {
+        for channel in running.channels { try? await channel.close() }
+        try? await running.group.shutdownGracefully()
+        try? await running.threadPool.shutdownGracefully()
+    }
+
+    private func bind(_ address: ListenAddress, group: MultiThreadedEventLoopGroup, routes: Routes)
+        async throws
+        -> any Channel
+    {
+        let bootstrap = Self.makeBootstrap(group: group, routes: routes)
         do {
             if let host = address.host {
                 return try await bootstrap.bind(host: host, port: address.port).get()
@@ -113,9 +128,8 @@ public final class MetricsServer: Sendable {
         }
     }
 
-    private func makeBootstrap() -> ServerBootstrap {
-        let routes = routes
-        return ServerBootstrap(group: group)
+    private static func makeBootstrap(group: MultiThreadedEventLoopGroup, routes: Routes) -> ServerBootstrap {
+        ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
