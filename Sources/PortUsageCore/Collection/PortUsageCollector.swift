@@ -34,16 +34,11 @@ public final class PortUsageCollector: Sendable {
         let collectionStart = clock.now
         let snapshot = source.snapshot()
         let snapshotSeconds = (clock.now - collectionStart).seconds
-        var outcomes: [CollectorOutcome] = []
-        for reading in snapshot.readings {
-            if case .failure(let error) = reading.result {
-                logger.error(
-                    "collector failed", metadata: ["collector": "\(reading.table)", "err": "\(error)"])
-            }
-            outcomes.append(
-                CollectorOutcome(
-                    collector: reading.table.rawValue, success: (try? reading.result.get()) != nil,
-                    durationSeconds: reading.durationSeconds))
+        var outcomes = snapshot.readings.map { reading in
+            if case .failure(let error) = reading.result { logFailure(of: reading.table.rawValue, error) }
+            return CollectorOutcome(
+                collector: reading.table.rawValue, success: (try? reading.result.get()) != nil,
+                durationSeconds: reading.durationSeconds)
         }
         let skippedTotals = recordSkippedLines(snapshot)
 
@@ -52,39 +47,20 @@ public final class PortUsageCollector: Sendable {
         let metrics = SocketMetrics(snapshot: snapshot, classifier: classifier, limits: limits)
         let listeners = metrics.listenerSeries()
         var families = [metrics.listenersFamily(listeners), metrics.socketsFamily()]
-
         if options.connections {
-            let start = clock.now
-            let tcpRead = snapshot.readings.contains {
-                $0.table.transport == .tcp && (try? $0.result.get()) != nil
+            families += run("connections", recordingIn: &outcomes) {
+                guard
+                    snapshot.readings.contains(where: {
+                        $0.table.transport == .tcp && (try? $0.result.get()) != nil
+                    })
+                else { throw SocketSourceError("no TCP socket table was read (tcp, tcp6)") }
+                return [metrics.connectionsFamily()]
             }
-            if tcpRead {
-                families.append(metrics.connectionsFamily())
-            } else {
-                logger.error(
-                    "collector failed",
-                    metadata: ["collector": "connections", "err": "no TCP socket table was read (tcp, tcp6)"])
-            }
-            outcomes.append(
-                CollectorOutcome(
-                    collector: "connections", success: tcpRead, durationSeconds: (clock.now - start).seconds))
         }
-
-        let processStart = clock.now
-        do {
-            families += try processMetrics.families()
-            outcomes.append(
-                CollectorOutcome(
-                    collector: "process", success: true, durationSeconds: (clock.now - processStart).seconds))
-        } catch {
-            logger.error("collector failed", metadata: ["collector": "process", "err": "\(error)"])
-            outcomes.append(
-                CollectorOutcome(
-                    collector: "process", success: false, durationSeconds: (clock.now - processStart).seconds)
-            )
-        }
+        families += run("process", recordingIn: &outcomes) { try processMetrics.families() }
         outcomes.sort { $0.collector < $1.collector }
-        families += selfFamilies(outcomes: outcomes, skippedTotals: skippedTotals)
+        families += SelfMetrics(buildInfo: buildInfo, registry: classifier.registry).families(
+            outcomes: outcomes, skippedLines: skippedTotals, tables: options.tables)
         logger.debug(
             "collected",
             metadata: [
@@ -93,6 +69,30 @@ public final class PortUsageCollector: Sendable {
                 "listener_series": "\(listeners.count)",
             ])
         return Scrape(families: families, listeners: listeners, outcomes: outcomes)
+    }
+
+    /// Runs one collector, timing it and recording its outcome; a failure is logged and yields no families.
+    private func run(
+        _ collector: String, recordingIn outcomes: inout [CollectorOutcome],
+        _ body: () throws -> [MetricFamily]
+    ) -> [MetricFamily] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var families: [MetricFamily] = []
+        do {
+            families = try body()
+        } catch {
+            logFailure(of: collector, error)
+        }
+        outcomes.append(
+            CollectorOutcome(
+                collector: collector, success: !families.isEmpty, durationSeconds: (clock.now - start).seconds
+            ))
+        return families
+    }
+
+    private func logFailure(of collector: String, _ error: any Error) {
+        logger.error("collector failed", metadata: ["collector": "\(collector)", "err": "\(error)"])
     }
 
     private func recordSkippedLines(_ snapshot: SocketSnapshot) -> [SocketTable: Int] {
@@ -118,53 +118,5 @@ public final class PortUsageCollector: Sendable {
                     "flag": "--collector.listeners.max-ports",
                 ])
         }
-    }
-
-    private func selfFamilies(outcomes: [CollectorOutcome], skippedTotals: [SocketTable: Int])
-        -> [MetricFamily]
-    {
-        let registry = classifier.registry
-        return [
-            MetricFamily(
-                name: "port_usage_scrape_collector_duration_seconds",
-                help: "Duration of a collector scrape in seconds.", type: .gauge,
-                samples: outcomes.map {
-                    Sample(labels: [Label("collector", $0.collector)], value: $0.durationSeconds)
-                }),
-            MetricFamily(
-                name: "port_usage_scrape_collector_success",
-                help: "Whether a collector succeeded (1) or failed (0).",
-                type: .gauge,
-                samples: outcomes.map {
-                    Sample(labels: [Label("collector", $0.collector)], value: $0.success ? 1 : 0)
-                }),
-            MetricFamily(
-                name: "port_usage_parse_errors_total",
-                help: "Malformed socket table lines skipped since the exporter started.", type: .counter,
-                samples: options.tables.sorted(by: { $0.rawValue < $1.rawValue }).map {
-                    Sample(labels: [Label("collector", $0.rawValue)], value: Double(skippedTotals[$0] ?? 0))
-                }),
-            MetricFamily(
-                name: "port_usage_exporter_build_info",
-                help: "A metric with a constant '1' value labeled by version, revision and Swift version.",
-                type: .gauge,
-                samples: [
-                    Sample(
-                        labels: [
-                            Label("version", buildInfo.version), Label("revision", buildInfo.revision),
-                            Label("swift_version", buildInfo.swiftVersion),
-                        ], value: 1)
-                ]),
-            MetricFamily(
-                name: "port_usage_registry_info",
-                help: "The IANA port registry in use: embedded or loaded from --registry.file.", type: .gauge,
-                samples: [
-                    Sample(
-                        labels: [
-                            Label("source", registry.source.rawValue), Label("updated", registry.updated),
-                            Label("records", String(registry.recordCount)),
-                        ], value: 1)
-                ]),
-        ]
     }
 }
