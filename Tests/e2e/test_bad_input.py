@@ -1,4 +1,5 @@
 """Bad flags, files and requests get clear errors and never crash the exporter."""
+import json
 import socket
 
 from conftest import FIXTURE_PROC, Exporter, run_exporter
@@ -68,8 +69,11 @@ def test_malformed_lines_are_counted_and_logged(proc_copy):
         assert errors[frozenset({"collector": "tcp"}.items())] == 2
         assert errors[frozenset({"collector": "udp"}.items())] == 0
         assert len([k for k in exporter.samples("port_usage_listeners") if dict(k)["protocol"] == "tcp"]) == 6
-        log = exporter.log_text()
-        assert '"msg":"skipped malformed socket lines"' in log and '"skipped":"2"' in log
+        records = [json.loads(line) for line in exporter.log_text().splitlines()]
+        assert all({"time", "level", "source", "msg"} <= record.keys() for record in records)
+        skipped = [record for record in records if record["msg"] == "skipped malformed socket lines"]
+        assert skipped and skipped[0]["level"] == "warn" and skipped[0]["skipped"] == "2"
+        assert skipped[0]["first_line"] == "14" and skipped[0]["first_text"] == "this is not a socket line"
 
 
 def test_bad_registry_file_is_a_clear_error(tmp_path):
