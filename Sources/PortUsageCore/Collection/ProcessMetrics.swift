@@ -9,8 +9,12 @@ public struct ProcessMetrics: Sendable {
     /// The procfs of the exporter's own process; always the real `/proc`, whatever `--path.procfs` says.
     public let procRoot: String
 
+    /// The system boot time (`btime` of `/proc/stat`), read once: it does not change while the system runs.
+    private let bootTime: Result<Double, any Error>
+
     public init(procRoot: String = "/proc") {
         self.procRoot = procRoot
+        bootTime = Result { try Self.readBootTime(procRoot: procRoot) }
     }
 
     /// Reads the process metrics, or throws naming the file that could not be read or parsed.
@@ -29,7 +33,7 @@ public struct ProcessMetrics: Sendable {
         else { throw ProcessMetricsError("\(statPath): unexpected format") }
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
-        let bootTime = try readBootTime()
+        let bootTime = try self.bootTime.get()
         let openFDs = try countOpenFileDescriptors()
         var limit = rlimit()
         getrlimit(openFilesLimitResource, &limit)
@@ -54,7 +58,7 @@ public struct ProcessMetrics: Sendable {
         ]
     }
 
-    private func readBootTime() throws -> Double {
+    private static func readBootTime(procRoot: String) throws -> Double {
         let path = procRoot + "/stat"
         for line in try FileReader.readText(path).split(separator: "\n") where line.hasPrefix("btime ") {
             if let value = Double(line.dropFirst(6)) { return value }
