@@ -21,6 +21,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CBuildInfo"),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "PortUsageCore",
             dependencies: [.product(name: "Logging", package: "swift-log")],
@@ -38,12 +39,18 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        .target(
+            name: "PortUsagePush",
+            dependencies: ["CCurl", "PortUsageCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "PortUsageExporter",
             dependencies: [
                 "CBuildInfo",
                 "PortUsageCore",
                 "PortUsageHTTP",
+                "PortUsagePush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,6 +87,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "PortUsagePushTests",
+            dependencies: ["PortUsagePush", "PortUsageCore"],
             swiftSettings: strictSwift
         ),
     ]

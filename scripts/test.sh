@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing (Debian: prometheus for promtool and the server;
-# PyPI, in .build/venv: pytest and prometheus_client), checks formatting, builds, then runs the Swift
+# The whole test suite: installs what is missing (Debian: prometheus for promtool and the server,
+# prometheus-pushgateway, prometheus-node-exporter, openssl; PyPI, in .build/venv: pytest,
+# prometheus_client, bcrypt), checks formatting, builds, then runs the Swift
 # tests (plain, under ThreadSanitizer, under AddressSanitizer with leak detection), a short fuzz run of the
 # input parsers, and the end-to-end tests against the built binary, a real Prometheus and real sockets on
 # loopback.
@@ -8,15 +9,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_build_deps
-ensure_apt prometheus:promtool prometheus:prometheus python3:python3
+ensure_apt prometheus:promtool prometheus:prometheus prometheus-pushgateway:prometheus-pushgateway \
+  prometheus-node-exporter:prometheus-node-exporter openssl:openssl python3:python3
 python3 -c 'import venv, ensurepip' 2>/dev/null || install_apt python3-venv
 
 venv=.build/venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c "import pytest, prometheus_client" 2>/dev/null; then
+if ! cmp -s Tests/e2e/requirements.txt "$venv/installed-requirements.txt"; then
   "$venv/bin/pip" install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
+  cp Tests/e2e/requirements.txt "$venv/installed-requirements.txt"
 fi
 
 echo "== swift format lint"

@@ -88,14 +88,15 @@ struct CollectionOptions: ParsableArguments {
         LoggingSystem.bootstrap { label in LineLogHandler(format: format, label: label, logLevel: level) }
     }
 
-    /// The collector for these flags, with the embedded registry or the one in `--registry.file`.
-    func makeCollector(logger: Logger) throws -> PortUsageCollector {
+    /// The collector for these flags, with the embedded registry or the one in `--registry.file`, reporting
+    /// the statistics of the sinks that publish its collections.
+    func makeCollector(logger: Logger, sinkStatistics: [SinkStatistics] = []) throws -> PortUsageCollector {
         let registry = try registryFile.map { try IANARegistry.load(csvFile: $0) } ?? IANARegistry.embedded
         let options = collectorOptions
         let source = ProcNetSource(
             procRoot: procfs, tables: options.tables, tracksConnections: options.connections, logger: logger)
         return PortUsageCollector(
             source: source, classifier: PortClassifier(registry: registry), options: options,
-            buildInfo: .current, logger: logger)
+            buildInfo: .current, sinkStatistics: sinkStatistics, logger: logger)
     }
 }

@@ -8,20 +8,16 @@ import PortUsageCore
 #endif
 
 /// `port_usage_exporter`: a Prometheus exporter of listening sockets per port, labelled by IANA range and
-/// assignment. It serves the metrics over HTTP.
+/// assignment. It serves the metrics over HTTP (`serve`, the default), or publishes one collection to a
+/// Pushgateway (`push`) or a node_exporter textfile (`textfile`).
 @main
 struct PortUsageExporterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "port_usage_exporter",
         abstract: "Prometheus exporter of listening sockets per port, labelled by IANA range and assignment.",
-        version: BuildInfo.versionText)
-
-    @OptionGroup(title: "Web") var web: WebOptions
-    @OptionGroup(title: "Collection") var collection: CollectionOptions
-
-    func run() async throws {
-        try await Serve.run(collection: collection, web: web)
-    }
+        version: BuildInfo.versionText,
+        subcommands: [ServeCommand.self, PushCommand.self, TextfileCommand.self],
+        defaultSubcommand: ServeCommand.self)
 
     /// Parses the command line, then runs the command. A bad flag is one line on standard error and exit
     /// code 2; a failure at run time is one line and exit code 1.
@@ -30,12 +26,7 @@ struct PortUsageExporterCommand: AsyncParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            StandardError.write("port_usage_exporter: error: \(message(for: error))\n")
-            Glibc.exit(2)
+            exit(for: error, failureStatus: 2, reason: message(for: error))
         }
         do {
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -45,12 +36,21 @@ struct PortUsageExporterCommand: AsyncParsableCommand {
                 try syncCommand.run()
             }
         } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            StandardError.write("port_usage_exporter: error: \(error)\n")
-            Glibc.exit(1)
+            exit(for: error, failureStatus: 1, reason: "\(error)")
         }
+    }
+
+    /// Exits 0 after printing help or the version, or with `failureStatus` after one line with `reason`.
+    private static func exit(for error: any Error, failureStatus: Int32, reason: String) -> Never {
+        guard exitCode(for: error) == .success else {
+            StandardError.write("port_usage_exporter: error: \(reason)\n")
+            Glibc.exit(failureStatus)
+        }
+        print(fullMessage(for: error))
+        if CommandLine.arguments.count == 2, ["-h", "--help"].contains(CommandLine.arguments[1]) {
+            // The root's help lists the commands; users of node_exporter also expect the flags there.
+            print("\nFLAGS OF serve, THE DEFAULT COMMAND:\n\n" + ServeCommand.helpMessage(columns: nil))
+        }
+        Glibc.exit(0)
     }
 }

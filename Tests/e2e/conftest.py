@@ -89,13 +89,7 @@ class Exporter:
 
     def samples(self, name):
         """{frozenset(labels.items()): value} of one family from a text-format scrape."""
-        text, _ = self.scrape()
-        found = {}
-        for family in text_string_to_metric_families(text):
-            for sample in family.samples:
-                if sample.name == name:
-                    found[frozenset(sample.labels.items())] = sample.value
-        return found
+        return samples_in(self.scrape()[0], name)
 
 
 def run_exporter(*args, timeout=15):
@@ -115,3 +109,46 @@ def proc_copy(tmp_path):
     root = tmp_path / "proc"
     shutil.copytree(FIXTURE_PROC, root)
     return root
+
+
+def samples_in(text, name):
+    """{frozenset(labels.items()): value} of the samples called `name` in a text-format body."""
+    found = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name:
+                found[frozenset(sample.labels.items())] = sample.value
+    return found
+
+
+class Daemon:
+    """A third-party server (Pushgateway, node_exporter) started on loopback, ready when `ready_url`
+    answers, stopped with SIGTERM."""
+
+    def __init__(self, args, ready_url, log_path, ssl_context=None, headers=None):
+        self.args, self.ready_url, self.log_path = args, ready_url, log_path
+        self.ssl_context, self.headers = ssl_context, headers or {}
+
+    def __enter__(self):
+        self.log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.args[0]} exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                request = urllib.request.Request(self.ready_url, headers=self.headers)
+                urllib.request.urlopen(request, timeout=2, context=self.ssl_context)
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"{self.args[0]} never became ready: {self.log_path.read_text()[-2000:]}")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.log.close()

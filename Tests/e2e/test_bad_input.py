@@ -33,8 +33,12 @@ def test_version_and_help():
     help_text = run_exporter("--help")
     assert help_text.returncode == 0
     for flag in ["--web.listen-address", "--web.telemetry-path", "--path.procfs", "--collector.tcp6/--no-collector.tcp6",
-                 "--collector.connections", "--collector.listeners.max-ports", "--registry.file", "--log.level", "--log.format"]:
+                 "--collector.connections", "--collector.listeners.max-ports", "--registry.file", "--log.level", "--log.format",
+                 "--push.url", "--push.interval", "--textfile.path", "push ", "textfile "]:
         assert flag in help_text.stdout
+    push_help = run_exporter("push", "--help")
+    assert push_help.returncode == 0 and "--push.basic-auth.password-file" in push_help.stdout
+    assert "--web.listen-address" not in push_help.stdout
 
 
 def test_address_in_use_names_the_address():

@@ -4,6 +4,8 @@ import Synchronization
 /// Runs every collector once per call and assembles the metric families: the socket metrics from a
 /// ``SocketSource``, classified by a ``PortClassifier``, plus the exporter's own metrics.
 ///
+/// The statistics of the sinks that publish these metrics (push, textfile) are part of every collection.
+///
 /// A collector that fails is reported by `port_usage_scrape_collector_success` = 0 and logged; the others are
 /// still served.
 public final class PortUsageCollector: Sendable {
@@ -12,19 +14,22 @@ public final class PortUsageCollector: Sendable {
     private let options: CollectorOptions
     private let buildInfo: BuildInfo
     private let processMetrics: ProcessMetrics
+    private let sinkStatistics: [SinkStatistics]
     private let logger: Logger
     private let skippedLineTotals = Mutex<[SocketTable: Int]>([:])
     private let warnedAboutCardinality = Atomic<Bool>(false)
 
     public init(
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
-        processMetrics: ProcessMetrics = ProcessMetrics(), logger: Logger
+        processMetrics: ProcessMetrics = ProcessMetrics(), sinkStatistics: [SinkStatistics] = [],
+        logger: Logger
     ) {
         self.source = source
         self.classifier = classifier
         self.options = options
         self.buildInfo = buildInfo
         self.processMetrics = processMetrics
+        self.sinkStatistics = sinkStatistics
         self.logger = logger
     }
 
@@ -61,6 +66,7 @@ public final class PortUsageCollector: Sendable {
         outcomes.sort { $0.collector < $1.collector }
         families += SelfMetrics(buildInfo: buildInfo, registry: classifier.registry).families(
             outcomes: outcomes, skippedLines: skippedTotals, tables: options.tables)
+        families += sinkStatistics.flatMap { $0.families() }
         logger.debug(
             "collected",
             metadata: [

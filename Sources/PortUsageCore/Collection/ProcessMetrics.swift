@@ -69,7 +69,7 @@ public struct ProcessMetrics: Sendable {
     private func countOpenFileDescriptors() throws -> Int {
         let path = procRoot + "/self/fd"
         guard let directory = opendir(path) else {
-            throw FileReadError(operation: "opendir", path: path, errno: errno)
+            throw FileSystemError(operation: "opendir", path: path, errno: errno)
         }
         defer { closedir(directory) }
         var count = 0

@@ -6,17 +6,6 @@
     import Darwin
 #endif
 
-/// A failed file operation, naming the operation, the path and the system's reason.
-public struct FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var operation: String
-    public var path: String
-    public var errno: Int32
-
-    public var description: String {
-        "\(operation) \(path): \(String(cString: strerror(errno)))"
-    }
-}
-
 /// Reads files with plain `open`/`read`, in large chunks into one reused buffer.
 ///
 /// procfs files are generated as they are read, so they are streamed rather than sized up front.
@@ -29,7 +18,7 @@ public enum FileReader {
         of path: String, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileReadError(operation: "open", path: path, errno: errno) }
+        guard descriptor >= 0 else { throw FileSystemError(operation: "open", path: path, errno: errno) }
         defer { close(descriptor) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -37,7 +26,7 @@ public enum FileReader {
             let count = read(descriptor, buffer.baseAddress, chunkSize)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw FileReadError(operation: "read", path: path, errno: errno)
+                throw FileSystemError(operation: "read", path: path, errno: errno)
             }
             if count == 0 { return }
             try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))

@@ -22,11 +22,3 @@ public enum StandardError {
         }
     }
 }
-
-#if canImport(Glibc)
-    private let systemWrite = Glibc.write
-#elseif canImport(Musl)
-    private let systemWrite = Musl.write
-#elseif canImport(Darwin)
-    private let systemWrite = Darwin.write
-#endif

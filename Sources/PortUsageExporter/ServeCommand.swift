@@ -1,0 +1,103 @@
+import ArgumentParser
+import Logging
+import PortUsageCore
+import PortUsageHTTP
+import PortUsagePush
+
+/// `serve` (the default): serves `/metrics` over HTTP until SIGTERM or SIGINT, and optionally pushes
+/// to a Pushgateway and writes a textfile on their own schedules.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve /metrics over HTTP (the default command).")
+
+    @OptionGroup(title: "Web") var web: WebOptions
+    @OptionGroup(title: "Collection") var collection: CollectionOptions
+    @OptionGroup(title: "Push") var push: PushOptions
+
+    @Option(
+        name: .customLong("push.interval"),
+        help: "Also push to --push.url at this interval, e.g. 30s. A slow gateway never delays /metrics.",
+        transform: positiveDuration)
+    var pushInterval: Duration?
+
+    @Flag(name: .customLong("push.delete-on-shutdown"), help: "Delete the pushed group on SIGTERM or SIGINT.")
+    var deleteOnShutdown = false
+
+    @OptionGroup(title: "Textfile") var textfile: TextfileOptions
+
+    @Option(
+        name: .customLong("textfile.interval"),
+        help: "Interval between writes of --textfile.path. (default: 15s)",
+        transform: positiveDuration)
+    var textfileInterval: Duration?
+
+    func validate() throws {
+        guard (push.url == nil) == (pushInterval == nil) else {
+            throw ValidationError(
+                "--push.url and --push.interval go together in serve mode; for one push, use the push command"
+            )
+        }
+        guard !deleteOnShutdown || pushInterval != nil else {
+            throw ValidationError("--push.delete-on-shutdown needs --push.url and --push.interval")
+        }
+        guard textfileInterval == nil || textfile.path != nil else {
+            throw ValidationError("--textfile.interval needs --textfile.path")
+        }
+    }
+
+    func run() async throws {
+        collection.bootstrapLogging()
+        let logger = Logger(label: "port_usage_exporter")
+        let pushStatistics = SinkStatistics(names: SinkStatistics.pushNames)
+        let textfileStatistics = SinkStatistics(names: SinkStatistics.textfileNames)
+        let pusher = try push.makePusher(statistics: pushStatistics, logger: logger)
+        let writer = try textfile.makeWriter()
+        let collector = try collection.makeCollector(
+            logger: logger,
+            sinkStatistics: (pusher == nil ? [] : [pushStatistics])
+                + (writer == nil ? [] : [textfileStatistics]))
+        var schedules: [(any MetricsSink, Duration)] = []
+        if let writer {
+            let sink = TextfileSink(writer: writer, collector: collector, statistics: textfileStatistics)
+            try await sink.publish()
+            schedules.append((sink, textfileInterval ?? .seconds(15)))
+        }
+        if let pusher, let pushInterval {
+            schedules.append((PushSink(pusher: pusher, collector: collector), pushInterval))
+        }
+
+        let server = MetricsServer(
+            configuration: web.serverConfiguration, collector: collector, buildInfo: .current, logger: logger)
+        logger.info(
+            "starting port_usage_exporter",
+            metadata: [
+                "version": "\(BuildInfo.current.version)", "revision": "\(BuildInfo.current.revision)",
+                "collectors": "\(collection.enabledCollectorNames.joined(separator: ","))",
+                "sinks": "\((["http"] + schedules.map(\.0.name)).joined(separator: ","))",
+            ])
+        do {
+            _ = try await server.start()
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+        let publishers = schedules.map { sink, interval in
+            Task { await PeriodicPublisher(sink: sink, interval: interval, logger: logger).run() }
+        }
+        let signal = await TerminationSignal.wait()
+        logger.info("shutting down", metadata: ["signal": "\(signal)"])
+        for publisher in publishers { publisher.cancel() }
+        for publisher in publishers { await publisher.value }
+        if deleteOnShutdown, let pusher { await deleteGroup(pusher, logger: logger) }
+        await server.shutdown()
+    }
+
+    private func deleteGroup(_ pusher: Pusher, logger: Logger) async {
+        do {
+            try await pusher.deleteGroup()
+            logger.info("deleted the pushed group", metadata: ["url": "\(pusher.group.redactedURL)"])
+        } catch {
+            logger.error("could not delete the pushed group", metadata: ["err": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Logging
+import PortUsageCore
+
+/// `textfile`: collects once, writes the textfile atomically and exits; for cron jobs and systemd timers.
+struct TextfileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "textfile",
+        abstract: "Collect once, write --textfile.path for node_exporter's textfile collector, exit.")
+
+    @OptionGroup(title: "Collection") var collection: CollectionOptions
+    @OptionGroup(title: "Textfile") var textfile: TextfileOptions
+
+    func validate() throws {
+        guard textfile.path != nil else { throw ValidationError("missing --textfile.path") }
+    }
+
+    func run() async throws {
+        collection.bootstrapLogging()
+        let logger = Logger(label: "port_usage_exporter")
+        guard let writer = try textfile.makeWriter() else { return }
+        let statistics = SinkStatistics(names: SinkStatistics.textfileNames)
+        let sink = TextfileSink(
+            writer: writer, collector: try collection.makeCollector(logger: logger), statistics: statistics)
+        try await sink.publish()
+        logger.debug("wrote textfile", metadata: ["path": "\(writer.path)"])
+    }
+}

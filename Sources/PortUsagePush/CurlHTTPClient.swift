@@ -1,0 +1,148 @@
+import CCurl
+
+/// The exporter's HTTP client: libcurl's easy interface, one handle per request, blocking.
+///
+/// Call it off the cooperative thread pool (see `runBlocking`); every request is bounded by the
+/// configured timeout.
+public struct CurlHTTPClient: Sendable {
+    /// How a client authenticates and verifies its peer.
+    public struct Settings: Sendable {
+        /// The longest one request may take, connection included.
+        public var timeout: Duration
+        public var basicAuth: BasicAuth?
+        /// PEM file of the certificate authorities that verify the server; the system's when nil.
+        public var caFile: String?
+        /// PEM client certificate and key, for gateways that require mutual TLS.
+        public var certFile: String?
+        public var keyFile: String?
+
+        public init(
+            timeout: Duration, basicAuth: BasicAuth? = nil, caFile: String? = nil, certFile: String? = nil,
+            keyFile: String? = nil
+        ) {
+            self.timeout = timeout
+            self.basicAuth = basicAuth
+            self.caFile = caFile
+            self.certFile = certFile
+            self.keyFile = keyFile
+        }
+    }
+
+    /// HTTP basic authentication credentials.
+    public struct BasicAuth: Sendable {
+        public var username: String
+        public var password: String
+
+        public init(username: String, password: String) {
+            self.username = username
+            self.password = password
+        }
+    }
+
+    /// The most response-body bytes kept: enough for an error message, never a large download.
+    public static let maxBodyBytes = 4096
+
+    private static let globalInit: CURLcode = curl_global_init(CCURL_GLOBAL_DEFAULT)
+
+    public let settings: Settings
+
+    public init(settings: Settings) {
+        self.settings = settings
+    }
+
+    /// Sends `request` and waits for the answer. Throws ``HTTPTransportError`` when there is none.
+    public func send(_ request: HTTPRequest) throws(HTTPTransportError) -> HTTPResponse {
+        guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else {
+            throw HTTPTransportError("libcurl could not be initialised")
+        }
+        defer { curl_easy_cleanup(handle) }
+        var headers: UnsafeMutablePointer<curl_slist>? = nil
+        for header in request.headers + ["Expect:"] { headers = curl_slist_append(headers, header) }
+        defer { curl_slist_free_all(headers) }
+        let received = ResponseBody()
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        defer { errorBuffer.deallocate() }
+        errorBuffer.initialize(to: 0)
+
+        var code = configure(handle, for: request, headers: headers)
+        if code == CURLE_OK { code = ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer) }
+        if code == CURLE_OK { code = ccurl_setopt_write_function(handle, ResponseBody.append) }
+        if code == CURLE_OK {
+            code = ccurl_setopt_pointer(
+                handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(received).toOpaque())
+        }
+        if code == CURLE_OK {
+            code = withExtendedLifetime(received) {
+                request.body.withUnsafeBytes { body in
+                    var code = ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+                    if code == CURLE_OK, !body.isEmpty {
+                        code = ccurl_setopt_pointer(
+                            handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress))
+                    }
+                    return code == CURLE_OK ? curl_easy_perform(handle) : code
+                }
+            }
+        }
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            throw HTTPTransportError(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+        }
+        var status = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, body: received.bytes)
+    }
+
+    /// Sets everything but the body and the response sink; stops at the first option libcurl refuses.
+    private func configure(
+        _ handle: UnsafeMutableRawPointer, for request: HTTPRequest,
+        headers: UnsafeMutablePointer<curl_slist>?
+    ) -> CURLcode {
+        let timeoutMilliseconds = Int(settings.timeout.seconds * 1000)
+        var steps: [() -> CURLcode] = [
+            { ccurl_setopt_string(handle, CURLOPT_URL, request.url) },
+            { ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https") },
+            { ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method) },
+            { ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1) },
+            { ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds) },
+            { ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeoutMilliseconds) },
+            { ccurl_setopt_list(handle, CURLOPT_HTTPHEADER, headers) },
+            { ccurl_setopt_string(handle, CURLOPT_USERAGENT, "port_usage_exporter") },
+        ]
+        if let auth = settings.basicAuth {
+            steps += [
+                { ccurl_setopt_long(handle, CURLOPT_HTTPAUTH, CCURL_AUTH_BASIC) },
+                { ccurl_setopt_string(handle, CURLOPT_USERNAME, auth.username) },
+                { ccurl_setopt_string(handle, CURLOPT_PASSWORD, auth.password) },
+            ]
+        }
+        if let caFile = settings.caFile {
+            steps.append { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        }
+        if let certFile = settings.certFile {
+            steps.append { ccurl_setopt_string(handle, CURLOPT_SSLCERT, certFile) }
+        }
+        if let keyFile = settings.keyFile {
+            steps.append { ccurl_setopt_string(handle, CURLOPT_SSLKEY, keyFile) }
+        }
+        for step in steps {
+            let code = step()
+            if code != CURLE_OK { return code }
+        }
+        return CURLE_OK
+    }
+}
+
+/// Collects the first ``CurlHTTPClient/maxBodyBytes`` of a response body from libcurl's write callback.
+private final class ResponseBody {
+    var bytes: [UInt8] = []
+
+    static let append: curl_write_callback = { data, size, count, context in
+        let length = size * count
+        guard let data, let context else { return length }
+        let sink = Unmanaged<ResponseBody>.fromOpaque(context).takeUnretainedValue()
+        let room = max(0, CurlHTTPClient.maxBodyBytes - sink.bytes.count)
+        sink.bytes.append(
+            contentsOf: UnsafeRawBufferPointer(start: data, count: min(length, room)))
+        return length
+    }
+}

@@ -1,0 +1,45 @@
+/// One HTTP request the push sink sends.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [String]
+    public var body: [UInt8]
+
+    public init(method: String, url: String, headers: [String] = [], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// The answer to an ``HTTPRequest``: its status and the first bytes of its body.
+public struct HTTPResponse: Sendable, Equatable {
+    public var status: Int
+    /// The body, cut at ``CurlHTTPClient/maxBodyBytes``.
+    public var body: [UInt8]
+
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+
+    /// The first `limit` bytes of the body on one line, for logs and error messages.
+    public func bodyExcerpt(limit: Int = 200) -> String {
+        let text = String(decoding: body.prefix(limit), as: UTF8.self)
+        let oneLine = String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+        if body.count > limit { return oneLine + "..." }
+        return String(oneLine.reversed().drop(while: \.isWhitespace).reversed())
+    }
+}
+
+/// A request that got no HTTP answer: connection refused, timeout, TLS failure, bad URL.
+public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,89 @@
+import PortUsageCore
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite struct TextfileWriterTests {
+    private let families = [
+        MetricFamily(name: "process_open_fds", help: "Open fds.", type: .gauge, samples: [Sample(value: 9)]),
+        MetricFamily(
+            name: "port_usage_listeners", help: "Listeners.", type: .gauge, samples: [Sample(value: 2)]),
+    ]
+
+    private func temporaryDirectory() -> String {
+        var template = Array("/tmp/pue-textfile-XXXXXX".utf8CString)
+        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    }
+
+    private func entries(of directory: String) -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    @Test func writesTheTextFormatWithoutProcessMetricsAsMode0644() throws {
+        let directory = temporaryDirectory()
+        let path = directory + "/ports.prom"
+        let previous = umask(0o077)
+        defer { umask(previous) }
+        try TextfileWriter(path: path).write(families)
+        #expect(
+            try FileReader.readText(path) == "# HELP port_usage_listeners Listeners.\n"
+                + "# TYPE port_usage_listeners gauge\nport_usage_listeners 2\n")
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o644)
+        #expect(entries(of: directory) == ["ports.prom"])
+    }
+
+    @Test func replacesTheFileWithANewInode() throws {
+        let path = temporaryDirectory() + "/ports.prom"
+        let writer = try TextfileWriter(path: path)
+        try writer.write(families)
+        var before = stat()
+        stat(path, &before)
+        try writer.write([])
+        var after = stat()
+        stat(path, &after)
+        #expect(before.st_ino != after.st_ino)
+        #expect(try FileReader.readAll(path).isEmpty)
+    }
+
+    @Test func aFailedWriteLeavesNothingBehindAndNamesThePath() throws {
+        let directory = temporaryDirectory()
+        let writer = try TextfileWriter(path: directory + "/missing/ports.prom")
+        #expect {
+            try writer.write(families)
+        } throws: { error in
+            (error as? FileSystemError)?.errno == ENOENT
+                && "\(error)".hasPrefix("open \(directory)/missing/.ports.prom.")
+        }
+        #expect(entries(of: directory).isEmpty)
+    }
+
+    @Test(arguments: ["ports.txt", "/tmp/.prom", "/tmp/ports.prom/", "ports"])
+    func refusesFilesThatNodeExporterWouldNotRead(path: String) {
+        #expect(throws: ConfigurationError.self) { try TextfileWriter(path: path) }
+    }
+
+    @Test func sinkStatisticsCountAttemptsByResult() {
+        let statistics = SinkStatistics(names: SinkStatistics.pushNames)
+        statistics.record(success: true, durationSeconds: 0.25, finishedAt: 1000)
+        statistics.record(success: false, durationSeconds: 0.5, finishedAt: 2000)
+        let text = String(
+            decoding: ExpositionEncoder.encode(statistics.families(), format: .prometheusText), as: UTF8.self)
+        #expect(text.contains("port_usage_push_requests_total{result=\"error\"} 1\n"))
+        #expect(text.contains("port_usage_push_requests_total{result=\"success\"} 1\n"))
+        #expect(text.contains("port_usage_push_duration_seconds 0.5\n"))
+        #expect(text.contains("port_usage_push_last_success_timestamp_seconds 1000\n"))
+    }
+}
