@@ -21,7 +21,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "CBuildInfo"),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // libcurl's header only, without pkg-config: pkg-config's -lcurl would make libcurl (and the ~30
+        // libraries it pulls in, 6 MiB resident) a load-time dependency. CurlShim dlopens libcurl.so.4 on
+        // the first push instead, so an exporter that never pushes never maps it.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "PortUsageCore",
             dependencies: [.product(name: "Logging", package: "swift-log")],
@@ -39,9 +43,15 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        .target(name: "CurlShim", dependencies: ["CCurl"]),
         .target(
             name: "PortUsagePush",
-            dependencies: ["CCurl", "PortUsageCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CurlShim", "PortUsageCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "PortUsagePolicy",
+            dependencies: ["CYAML", "PortUsageCore"],
             swiftSettings: strictSwift
         ),
         .executableTarget(
@@ -51,6 +61,7 @@ let package = Package(
                 "PortUsageCore",
                 "PortUsageHTTP",
                 "PortUsagePush",
+                "PortUsagePolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -69,6 +80,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzProcNet", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzProcNet",
+            swiftSettings: strictSwift),
+        .executableTarget(
+            name: "FuzzPolicyYAML", dependencies: ["PortUsagePolicy", "PortUsageCore"],
+            path: "Fuzz/FuzzPolicyYAML",
             swiftSettings: strictSwift),
         .executableTarget(
             name: "FuzzRegistryCSV", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzRegistryCSV",
@@ -92,6 +107,11 @@ let package = Package(
         .testTarget(
             name: "PortUsagePushTests",
             dependencies: ["PortUsagePush", "PortUsageCore"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "PortUsagePolicyTests",
+            dependencies: ["PortUsagePolicy", "PortUsageCore"],
             swiftSettings: strictSwift
         ),
     ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers of external input with libFuzzer and AddressSanitizer: the /proc/net parser and the
-# registry CSV reader. Usage: scripts/fuzz.sh [seconds per target, default 60]. A crash leaves
+# registry CSV reader, and the policy YAML reader. Usage: scripts/fuzz.sh [seconds per target, default 60]. A crash leaves
 # crash-<sha1> in .build-fuzz/ and fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,12 +8,13 @@ source scripts/lib.sh
 ensure_build_deps
 seconds=${1:-60}
 flags=(-c debug --scratch-path .build-fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
-for target in FuzzProcNet FuzzRegistryCSV; do
+for target in FuzzProcNet FuzzRegistryCSV FuzzPolicyYAML; do
   swift build "${flags[@]}" --product "$target" 2>&1 | grep -vE "Cannot export local symbol" || true
 done
 bin=$(swift build "${flags[@]}" --show-bin-path)
 work=.build-fuzz/corpus
-mkdir -p "$work/FuzzProcNet" "$work/FuzzRegistryCSV" "$work/seeds-procnet" "$work/seeds-csv"
+mkdir -p "$work/FuzzProcNet" "$work/FuzzRegistryCSV" "$work/FuzzPolicyYAML" "$work/seeds-procnet" "$work/seeds-csv" \
+  "$work/seeds-yaml"
 # Seeds: the captured tables (first byte picks the table, second the chunk size) and a registry excerpt.
 i=0
 for table in tcp tcp6 udp udp6; do
@@ -25,6 +26,8 @@ if [ -f ../shared/data/iana-service-names-port-numbers.csv ]; then
   head -c 20000 ../shared/data/iana-service-names-port-numbers.csv > "$work/seeds-csv/iana-head"
 fi
 printf 'Service Name,Port Number,Transport Protocol,Description\necho,7,,"a ""b"",\nc"\n' > "$work/seeds-csv/small"
+cp Deploy/policy.example.yml "$work/seeds-yaml/example"
+printf 'a: &a [*a]\nexpected:\n  - {port: 1-2, protocol: udp}\nservices: {"9/tcp": x}\n' > "$work/seeds-yaml/small"
 status=0
 run() {
   local target=$1 seeds=$2
@@ -35,6 +38,7 @@ run() {
 }
 run FuzzProcNet seeds-procnet
 run FuzzRegistryCSV seeds-csv
+run FuzzPolicyYAML seeds-yaml
 if ls .build-fuzz/crash-* >/dev/null 2>&1; then
   echo "fuzzing found crashes:" && ls .build-fuzz/crash-*
   exit 1

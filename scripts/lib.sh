@@ -32,10 +32,11 @@ ensure_swift() {
   fi
 }
 
-# Build dependencies of the exporter: zlib for gzip responses, libcurl for pushing, a C compiler and
-# pkg-config for the C targets.
+# Build dependencies of the exporter: zlib for gzip responses, libcurl for pushing, libyaml for the
+# policy file, a C compiler and pkg-config for the C targets.
 ensure_build_deps() {
   ensure_swift
-  ensure_apt zlib1g-dev:/usr/include/zlib.h libcurl4-openssl-dev:curl-config pkg-config:pkg-config gcc:gcc \
+  ensure_apt zlib1g-dev:/usr/include/zlib.h libcurl4-openssl-dev:curl-config \
+    libyaml-dev:/usr/include/yaml.h pkg-config:pkg-config gcc:gcc \
     libc6-dev:/usr/include/stdio.h
 }

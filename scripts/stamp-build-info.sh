@@ -4,8 +4,8 @@
 # unchanged tree does not rebuild.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-revision=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-if [ "$revision" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+revision=${PUE_REVISION:-$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}
+if [ -z "${PUE_REVISION:-}" ] && [ "$revision" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
   revision="$revision-dirty"
 fi
 swift_version=$(swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -n 1)

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing (Debian: prometheus for promtool and the server,
-# prometheus-pushgateway, prometheus-node-exporter, openssl; PyPI, in .build/venv: pytest,
-# prometheus_client, bcrypt), checks formatting, builds, then runs the Swift
-# tests (plain, under ThreadSanitizer, under AddressSanitizer with leak detection), a short fuzz run of the
-# input parsers, and the end-to-end tests against the built binary, a real Prometheus and real sockets on
-# loopback.
+# prometheus-pushgateway, prometheus-node-exporter, openssl, systemd for systemd-analyze; PyPI, in
+# .build/venv: Tests/e2e/requirements.txt), checks formatting, builds, then runs the Swift tests (plain,
+# under ThreadSanitizer, under AddressSanitizer with leak detection), a short fuzz run of the input
+# parsers, and the end-to-end tests: the built binary against real sockets on loopback, a real Prometheus,
+# Pushgateway and node_exporter, the alert rules (promtool), the dashboard, and the deploy files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_build_deps
 ensure_apt prometheus:promtool prometheus:prometheus prometheus-pushgateway:prometheus-pushgateway \
-  prometheus-node-exporter:prometheus-node-exporter openssl:openssl python3:python3
+  prometheus-node-exporter:prometheus-node-exporter openssl:openssl systemd:systemd-analyze python3:python3
 python3 -c 'import venv, ensurepip' 2>/dev/null || install_apt python3-venv
 
 venv=.build/venv

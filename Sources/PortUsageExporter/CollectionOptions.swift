@@ -49,6 +49,13 @@ struct CollectionOptions: ParsableArguments {
     var registryFile: String?
 
     @Option(
+        name: .customLong("policy.file"),
+        help: ArgumentHelp(
+            "YAML file of expected listeners; listeners in watched ranges that it does not expect are exported as port_usage_unexpected_listeners.",
+            valueName: "file"))
+    var policyFile: String?
+
+    @Option(
         name: .customLong("log.level"),
         help: "Only log messages with the given severity or above. One of: [debug, info, warn, error].")
     var logLevel = LogLevelOption.info
@@ -81,6 +88,11 @@ struct CollectionOptions: ParsableArguments {
         collectorOptions.tables.map(\.rawValue) + (connections ? ["connections"] : [])
     }
 
+    /// Loads `--policy.file`, if given.
+    func makePolicyReloader(logger: Logger) throws -> PolicyReloader {
+        try PolicyReloader(path: policyFile, logger: logger)
+    }
+
     /// Routes swift-log to standard error in the chosen format and level.
     func bootstrapLogging() {
         let format = logFormat
@@ -88,15 +100,17 @@ struct CollectionOptions: ParsableArguments {
         LoggingSystem.bootstrap { label in LineLogHandler(format: format, label: label, logLevel: level) }
     }
 
-    /// The collector for these flags, with the embedded registry or the one in `--registry.file`, reporting
-    /// the statistics of the sinks that publish its collections.
-    func makeCollector(logger: Logger, sinkStatistics: [SinkStatistics] = []) throws -> PortUsageCollector {
+    /// The collector for these flags, with the embedded registry or the one in `--registry.file`, the
+    /// policy of `policy`, reporting the statistics of the sinks that publish its collections.
+    func makeCollector(
+        logger: Logger, policy: PolicyReloader, sinkStatistics: [SinkStatistics] = []
+    ) throws -> PortUsageCollector {
         let registry = try registryFile.map { try IANARegistry.load(csvFile: $0) } ?? IANARegistry.embedded
         let options = collectorOptions
         let source = ProcNetSource(
             procRoot: procfs, tables: options.tables, tracksConnections: options.connections, logger: logger)
         return PortUsageCollector(
             source: source, classifier: PortClassifier(registry: registry), options: options,
-            buildInfo: .current, sinkStatistics: sinkStatistics, logger: logger)
+            buildInfo: .current, sinkStatistics: sinkStatistics, policy: policy.store, logger: logger)
     }
 }

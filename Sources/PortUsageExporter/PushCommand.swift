@@ -21,7 +21,10 @@ struct PushCommand: AsyncParsableCommand {
         let logger = Logger(label: "port_usage_exporter")
         let statistics = SinkStatistics(names: SinkStatistics.pushNames)
         guard let pusher = try push.makePusher(statistics: statistics, logger: logger) else { return }
-        let sink = PushSink(pusher: pusher, collector: try collection.makeCollector(logger: logger))
+        let sink = PushSink(
+            pusher: pusher,
+            collector: try collection.makeCollector(
+                logger: logger, policy: collection.makePolicyReloader(logger: logger)))
         try await sink.publish()
         logger.info("pushed", metadata: ["url": "\(pusher.group.redactedURL)", "method": "\(pusher.method)"])
     }

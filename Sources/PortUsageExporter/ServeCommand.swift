@@ -52,8 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
         let textfileStatistics = SinkStatistics(names: SinkStatistics.textfileNames)
         let pusher = try push.makePusher(statistics: pushStatistics, logger: logger)
         let writer = try textfile.makeWriter()
+        let policy = try collection.makePolicyReloader(logger: logger)
         let collector = try collection.makeCollector(
-            logger: logger,
+            logger: logger, policy: policy,
             sinkStatistics: (pusher == nil ? [] : [pushStatistics])
                 + (writer == nil ? [] : [textfileStatistics]))
         var schedules: [(any MetricsSink, Duration)] = []
@@ -67,7 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let server = MetricsServer(
-            configuration: web.serverConfiguration, collector: collector, buildInfo: .current, logger: logger)
+            configuration: web.serverConfiguration(reload: policy.reload), collector: collector,
+            buildInfo: .current, logger: logger)
         logger.info(
             "starting port_usage_exporter",
             metadata: [
@@ -84,8 +86,12 @@ struct ServeCommand: AsyncParsableCommand {
         let publishers = schedules.map { sink, interval in
             Task { await PeriodicPublisher(sink: sink, interval: interval, logger: logger).run() }
         }
-        let signal = await TerminationSignal.wait()
+        let reloads = Task {
+            for await _ in Signals.hangups() { try? policy.reload() }
+        }
+        let signal = await Signals.waitForTermination()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
+        reloads.cancel()
         for publisher in publishers { publisher.cancel() }
         for publisher in publishers { await publisher.value }
         if deleteOnShutdown, let pusher { await deleteGroup(pusher, logger: logger) }

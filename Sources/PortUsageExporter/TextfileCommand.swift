@@ -21,7 +21,10 @@ struct TextfileCommand: AsyncParsableCommand {
         guard let writer = try textfile.makeWriter() else { return }
         let statistics = SinkStatistics(names: SinkStatistics.textfileNames)
         let sink = TextfileSink(
-            writer: writer, collector: try collection.makeCollector(logger: logger), statistics: statistics)
+            writer: writer,
+            collector: try collection.makeCollector(
+                logger: logger, policy: collection.makePolicyReloader(logger: logger)), statistics: statistics
+        )
         try await sink.publish()
         logger.debug("wrote textfile", metadata: ["path": "\(writer.path)"])
     }

@@ -19,6 +19,11 @@ struct WebOptions: ParsableArguments {
     @Option(name: .customLong("web.telemetry-path"), help: "Path under which to expose metrics.")
     var telemetryPath = "/metrics"
 
+    @Flag(
+        name: .customLong("web.enable-lifecycle"), help: "Enable POST /-/reload, which reloads --policy.file."
+    )
+    var enableLifecycle = false
+
     func validate() throws {
         guard telemetryPath.hasPrefix("/"), telemetryPath != "/", !telemetryPath.hasPrefix("/-/") else {
             throw ValidationError(
@@ -27,11 +32,12 @@ struct WebOptions: ParsableArguments {
         }
     }
 
-    /// The server configuration these flags select.
-    var serverConfiguration: MetricsServer.Configuration {
+    /// The server configuration these flags select; `reload` serves `POST /-/reload` when the lifecycle
+    /// API is enabled.
+    func serverConfiguration(reload: @escaping MetricsServer.ReloadAction) -> MetricsServer.Configuration {
         MetricsServer.Configuration(
             listenAddresses: listenAddresses.isEmpty
                 ? [ListenAddress(host: nil, port: 10768)] : listenAddresses,
-            telemetryPath: telemetryPath)
+            telemetryPath: telemetryPath, reload: enableLifecycle ? reload : nil)
     }
 }

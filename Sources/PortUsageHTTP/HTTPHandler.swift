@@ -3,7 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import PortUsageCore
 
-/// Answers one connection's requests: metrics, landing page, health and readiness.
+/// Answers one connection's requests: metrics, landing page, health, readiness and reload.
 ///
 /// Requests arrive one at a time (the pipeline handler queues pipelined ones); a request's body is ignored.
 final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
@@ -34,17 +34,20 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard head.method == .GET || head.method == .HEAD else {
+        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(
+            String.init)
+        let allowed: [HTTPMethod] = path == "/-/reload" ? [.POST, .PUT] : [.GET, .HEAD]
+        guard allowed.contains(head.method) else {
             var headers = HTTPHeaders()
-            headers.add(name: "Allow", value: "GET, HEAD")
+            headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
             send(
                 .plain(.methodNotAllowed, "Method Not Allowed\n", headers: headers), for: head,
                 context: context)
             return
         }
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(
-            String.init)
         switch path {
+        case "/-/reload":
+            reload(for: head, context: context)
         case routes.telemetryPath?:
             let format = ExpositionFormat.negotiate(accept: head.headers.first(name: "Accept"))
             respondWithScrape(to: head, context: context) { scrape in
@@ -65,6 +68,25 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         default:
             send(.plain(.notFound, "Not Found\n"), for: head, context: context)
         }
+    }
+
+    /// Runs the reload action on the thread pool: 200 when it succeeded, 500 with the reason when not.
+    private func reload(for head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard let action = routes.reload else {
+            send(.plain(.forbidden, "Lifecycle API is not enabled.\n"), for: head, context: context)
+            return
+        }
+        routes.threadPool.runIfActive(eventLoop: context.eventLoop) { try action() }.assumeIsolated()
+            .whenComplete { result in
+                switch result {
+                case .success:
+                    self.send(.plain(.ok, ""), for: head, context: context)
+                case .failure(let error):
+                    self.send(
+                        .plain(.internalServerError, "failed to reload config: \(error)\n"), for: head,
+                        context: context)
+                }
+            }
     }
 
     private func respondWithScrape(
@@ -116,6 +138,8 @@ struct Routes: Sendable {
     /// Where collections run, off the event loop: reading /proc blocks.
     let threadPool: NIOThreadPool
     let landingPage: LandingPage
+    /// `POST /-/reload`; nil when the lifecycle API is off.
+    let reload: MetricsServer.ReloadAction?
 }
 
 /// A response before it is written.

@@ -17,13 +17,20 @@ public struct ListenError: Error, Sendable, CustomStringConvertible {
 /// The HTTP server for `/metrics`, the landing page and the health endpoints, on one event-loop thread.
 public final class MetricsServer: Sendable {
     /// Where and what to serve.
+    /// Reloads the configuration; the error's description is sent to the client.
+    public typealias ReloadAction = @Sendable () throws -> Void
+
     public struct Configuration: Sendable {
         public var listenAddresses: [ListenAddress]
         public var telemetryPath: String
+        /// What `POST /-/reload` runs (blocking is fine: it runs off the event loop); nil answers 403, as
+        /// Prometheus does without `--web.enable-lifecycle`.
+        public var reload: ReloadAction?
 
-        public init(listenAddresses: [ListenAddress], telemetryPath: String) {
+        public init(listenAddresses: [ListenAddress], telemetryPath: String, reload: ReloadAction? = nil) {
             self.listenAddresses = listenAddresses
             self.telemetryPath = telemetryPath
+            self.reload = reload
         }
     }
 
@@ -62,7 +69,7 @@ public final class MetricsServer: Sendable {
         threadPool.start()
         let routes = Routes(
             telemetryPath: configuration.telemetryPath, coalescer: coalescer, threadPool: threadPool,
-            landingPage: landingPage)
+            landingPage: landingPage, reload: configuration.reload)
         var channels: [any Channel] = []
         do {
             for address in configuration.listenAddresses {

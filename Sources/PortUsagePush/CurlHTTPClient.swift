@@ -1,6 +1,7 @@
-import CCurl
+import CurlShim
 
-/// The exporter's HTTP client: libcurl's easy interface, one handle per request, blocking.
+/// The exporter's HTTP client: libcurl's easy interface, one handle per request, blocking. libcurl is
+/// loaded on the first request (see `Sources/CCurl/shim.h`), so an exporter that never pushes never maps it.
 ///
 /// Call it off the cooperative thread pool (see `runBlocking`); every request is bounded by the
 /// configured timeout.
@@ -42,7 +43,10 @@ public struct CurlHTTPClient: Sendable {
     /// The most response-body bytes kept: enough for an error message, never a large download.
     public static let maxBodyBytes = 4096
 
-    private static let globalInit: CURLcode = curl_global_init(CCURL_GLOBAL_DEFAULT)
+    /// Loads libcurl (once per process); nil when it is available, else why not.
+    public static func loadLibrary() -> String? {
+        ccurl_load().map { String(cString: $0) }
+    }
 
     public let settings: Settings
 
@@ -52,13 +56,15 @@ public struct CurlHTTPClient: Sendable {
 
     /// Sends `request` and waits for the answer. Throws ``HTTPTransportError`` when there is none.
     public func send(_ request: HTTPRequest) throws(HTTPTransportError) -> HTTPResponse {
-        guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else {
-            throw HTTPTransportError("libcurl could not be initialised")
+        if let problem = Self.loadLibrary() {
+            throw HTTPTransportError(
+                "libcurl (libcurl.so.4, Debian package libcurl4) could not be loaded: \(problem)")
         }
-        defer { curl_easy_cleanup(handle) }
+        guard let handle = ccurl_easy_init() else { throw HTTPTransportError("curl_easy_init failed") }
+        defer { ccurl_easy_cleanup(handle) }
         var headers: UnsafeMutablePointer<curl_slist>? = nil
-        for header in request.headers + ["Expect:"] { headers = curl_slist_append(headers, header) }
-        defer { curl_slist_free_all(headers) }
+        for header in request.headers + ["Expect:"] { headers = ccurl_slist_append(headers, header) }
+        defer { ccurl_slist_free_all(headers) }
         let received = ResponseBody()
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         defer { errorBuffer.deallocate() }
@@ -79,13 +85,13 @@ public struct CurlHTTPClient: Sendable {
                         code = ccurl_setopt_pointer(
                             handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress))
                     }
-                    return code == CURLE_OK ? curl_easy_perform(handle) : code
+                    return code == CURLE_OK ? ccurl_easy_perform(handle) : code
                 }
             }
         }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
-            throw HTTPTransportError(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+            throw HTTPTransportError(detail.isEmpty ? String(cString: ccurl_easy_strerror(code)) : detail)
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

@@ -3,6 +3,7 @@
 Everything talks to 127.0.0.1 or ::1 only, with bounded waits.
 """
 import gzip
+import json
 import os
 import shutil
 import signal
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -152,3 +154,43 @@ class Daemon:
             if self.process.poll() is None:
                 self.process.kill()
             self.log.close()
+
+
+class PrometheusServer(Daemon):
+    """A real Prometheus (Debian package) on a loopback port that scrapes `targets` every second, with
+    `rule_files` loaded."""
+
+    def __init__(self, tmp_path, targets, job="port_usage_exporter", rule_files=()):
+        binary = shutil.which("prometheus")
+        assert binary, "prometheus (Debian package prometheus) is required"
+        config = tmp_path / "prometheus.yml"
+        rules = "".join(f"  - {path}\n" for path in rule_files)
+        config.write_text(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
+            + (f"rule_files:\n{rules}" if rules else "")
+            + f"scrape_configs:\n  - job_name: {job}\n    static_configs:\n"
+            + f"      - targets: {list(targets)}\n")
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        super().__init__([binary, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'data'}",
+                          f"--web.listen-address=127.0.0.1:{port}"], f"{self.base}/-/ready",
+                         tmp_path / "prometheus.log")
+
+    def query(self, expression):
+        """The result vector of an instant query; fails on an API error."""
+        url = f"{self.base}/api/v1/query?" + urllib.parse.urlencode({"query": expression})
+        with urllib.request.urlopen(url, timeout=5) as response:
+            payload = json.load(response)
+        assert payload["status"] == "success", payload
+        return payload["data"]["result"]
+
+    def wait_for(self, expression, timeout=60):
+        """Polls until `expression` has a result, and returns it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = self.query(expression)
+            if result:
+                return result
+            time.sleep(0.5)
+        raise AssertionError(f"{expression} had no result after {timeout} s; "
+                             + self.log_path.read_text()[-1500:])

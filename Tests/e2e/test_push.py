@@ -238,3 +238,18 @@ def test_bad_push_flags_are_one_line_errors(args, message):
     assert result.returncode in (1, 2), result
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def mapped_libraries(pid):
+    with open(f"/proc/{pid}/maps") as maps:
+        return {line.split()[-1].rsplit("/", 1)[-1] for line in maps if "/" in line}
+
+
+def test_libcurl_is_loaded_only_by_an_exporter_that_pushes(gateway):
+    with Exporter() as exporter:
+        exporter.scrape()
+        assert not any(name.startswith("libcurl") for name in mapped_libraries(exporter.process.pid))
+    with serve_pushing(gateway, "--push.interval=200ms") as exporter:
+        wait_for(lambda: gateway_samples(gateway, "port_usage_listeners", instance="served"))
+        assert "libcurl.so.4" in {name.split(".so")[0] + ".so.4" for name in mapped_libraries(exporter.process.pid)
+                                  if name.startswith("libcurl")}

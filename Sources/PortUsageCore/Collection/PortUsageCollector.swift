@@ -15,6 +15,7 @@ public final class PortUsageCollector: Sendable {
     private let buildInfo: BuildInfo
     private let processMetrics: ProcessMetrics
     private let sinkStatistics: [SinkStatistics]
+    private let policy: PolicyStore
     private let logger: Logger
     private let skippedLineTotals = Mutex<[SocketTable: Int]>([:])
     private let warnedAboutCardinality = Atomic<Bool>(false)
@@ -22,7 +23,7 @@ public final class PortUsageCollector: Sendable {
     public init(
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
         processMetrics: ProcessMetrics = ProcessMetrics(), sinkStatistics: [SinkStatistics] = [],
-        logger: Logger
+        policy: PolicyStore = PolicyStore(policy: nil), logger: Logger
     ) {
         self.source = source
         self.classifier = classifier
@@ -30,6 +31,7 @@ public final class PortUsageCollector: Sendable {
         self.buildInfo = buildInfo
         self.processMetrics = processMetrics
         self.sinkStatistics = sinkStatistics
+        self.policy = policy
         self.logger = logger
     }
 
@@ -49,9 +51,14 @@ public final class PortUsageCollector: Sendable {
 
         let limits = CardinalityGuard(maxPorts: options.maxPortsPerProtocol, snapshot: snapshot)
         warnOnceAboutOverflow(limits)
-        let metrics = SocketMetrics(snapshot: snapshot, classifier: classifier, limits: limits)
+        let policy = policy.current
+        let metrics = SocketMetrics(
+            snapshot: snapshot, classifier: classifier, limits: limits, policy: policy)
         let listeners = metrics.listenerSeries()
         var families = [metrics.listenersFamily(listeners), metrics.socketsFamily()]
+        if let policy {
+            families.append(metrics.unexpectedListenersFamily(listeners.filter(policy.isUnexpected)))
+        }
         if options.connections {
             families += run("connections", recordingIn: &outcomes) {
                 guard
@@ -66,7 +73,7 @@ public final class PortUsageCollector: Sendable {
         outcomes.sort { $0.collector < $1.collector }
         families += SelfMetrics(buildInfo: buildInfo, registry: classifier.registry).families(
             outcomes: outcomes, skippedLines: skippedTotals, tables: options.tables)
-        families += sinkStatistics.flatMap { $0.families() }
+        families += sinkStatistics.flatMap { $0.families() } + self.policy.families()
         logger.debug(
             "collected",
             metadata: [

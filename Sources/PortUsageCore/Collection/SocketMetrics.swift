@@ -3,6 +3,8 @@ struct SocketMetrics {
     let snapshot: SocketSnapshot
     let classifier: PortClassifier
     let limits: CardinalityGuard
+    /// Supplies local service names; nil without a policy file.
+    let policy: PortPolicy?
 
     /// `port_usage_listeners` series, summed over sockets that share every label.
     func listenerSeries() -> [ListenerSeries] {
@@ -22,6 +24,9 @@ struct SocketMetrics {
             var classification: PortClassification?
             if case .port(let number) = key.port {
                 classification = classifier.classify(port: number, transport: key.table.transport)
+                if let name = policy?.serviceName(port: number, transport: key.table.transport) {
+                    classification?.service = name
+                }
             }
             return ListenerSeries(
                 transport: key.table.transport, family: key.table.family, port: key.port,
@@ -38,6 +43,15 @@ struct SocketMetrics {
             name: "port_usage_listeners",
             help:
                 "Listening sockets: TCP in LISTEN, UDP bound and unconnected; labelled by IANA range and assignment.",
+            type: .gauge, samples: series.map { Sample(labels: $0.labels, value: Double($0.count)) })
+    }
+
+    /// `port_usage_unexpected_listeners`: the listener series that the policy does not expect.
+    func unexpectedListenersFamily(_ series: [ListenerSeries]) -> MetricFamily {
+        MetricFamily(
+            name: "port_usage_unexpected_listeners",
+            help:
+                "Listening sockets in a watched IANA range that match no expected listener of --policy.file.",
             type: .gauge, samples: series.map { Sample(labels: $0.labels, value: Double($0.count)) })
     }
 

@@ -1,0 +1,24 @@
+/// A node of a parsed YAML document, with where it starts in the file.
+public struct YAMLNode: Sendable {
+    /// The node's content.
+    public indirect enum Content: Sendable {
+        /// A scalar; `isPlain` when it was written without quotes (so `~` or nothing can mean null).
+        case scalar(String, isPlain: Bool)
+        case sequence([YAMLNode])
+        case mapping([(key: YAMLNode, value: YAMLNode)])
+    }
+
+    public var content: Content
+    /// 1-based line and column of the node's first character.
+    public var line: Int
+    public var column: Int
+
+    /// What the node is, for messages: "a scalar", "a list", "a mapping".
+    public var kind: String {
+        switch content {
+        case .scalar: "a scalar"
+        case .sequence: "a list"
+        case .mapping: "a mapping"
+        }
+    }
+}

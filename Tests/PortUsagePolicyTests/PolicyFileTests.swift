@@ -1,0 +1,131 @@
+import PortUsagePolicy
+import Testing
+
+@testable import PortUsageCore
+
+@Suite struct PolicyFileTests {
+    private func parse(_ text: String) throws(PolicyFileError) -> PortPolicy {
+        try PolicyFile.parse(Array(text.utf8), file: "policy.yml")
+    }
+
+    @Test func readsEverySection() throws {
+        let policy = try parse(
+            """
+            # comment
+            watched_ranges: [system, user]
+            expected:
+              - port: 22
+                protocol: tcp
+                exposure: any
+                description: ssh for admins
+              - {port: 8000-8100, protocol: udp}
+            services:
+              9100: node_exporter
+              "53/udp": dns
+            """)
+        #expect(policy.watchedRanges == [.system, .user])
+        #expect(
+            policy.expected == [
+                .init(ports: 22...22, transport: .tcp, exposure: .any),
+                .init(ports: 8000...8100, transport: .udp),
+            ])
+        #expect(policy.serviceName(port: 9100, transport: .udp) == "node_exporter")
+        #expect(policy.serviceName(port: 53, transport: .udp) == "dns")
+        #expect(policy.serviceName(port: 53, transport: .tcp) == nil)
+    }
+
+    @Test func defaultsWatchSystemPortsAndExpectNothing() throws {
+        let policy = try parse("expected: []\n")
+        #expect(policy == PortPolicy(watchedRanges: [.system], expected: [], serviceNames: [:]))
+    }
+
+    @Test(arguments: [
+        ("expected:\n  - port: 22\n    protocol: tcp\n   bad", 4, 4, "YAML: "),
+        ("expectd: []\n", 1, 1, "unknown key 'expectd'; expected one of watched_ranges, expected, services"),
+        ("expected:\n  - port: 70000\n    protocol: tcp\n", 2, 11, "'70000' is not a port number (0-65535)"),
+        (
+            "expected:\n  - port: 22\n    protocol: sctp\n", 3, 15,
+            "unknown protocol 'sctp'; expected one of tcp, udp"
+        ),
+        ("expected:\n  - port: 22\n", 2, 5, "expected listener without 'protocol' (tcp or udp)"),
+        ("expected:\n  - port: 90-80\n    protocol: udp\n", 2, 11, "range '90-80' ends before it starts"),
+        (
+            "expected:\n  - port: 22\n    protocol: tcp\n    exposure: public\n", 4, 15,
+            "unknown exposure 'public'; expected one of any, loopback, specific"
+        ),
+        (
+            "watched_ranges: [system, private]\n", 1, 26,
+            "unknown range 'private'; expected one of system, user, dynamic"
+        ),
+        ("watched_ranges: system\n", 1, 17, "expected a list, found a scalar"),
+        ("expected: []\nexpected: []\n", 2, 1, "key 'expected' given twice"),
+        ("services:\n  9100/sctp: x\n", 2, 3, "unknown protocol in '9100/sctp'; expected tcp or udp"),
+        ("services:\n  9100: \"\"\n", 2, 9, "service name must be 1 to 64 bytes on one line"),
+        ("- 1\n", 1, 1, "expected a mapping with keys watched_ranges, expected, services, found a list"),
+    ])
+    func errorsNameLineColumnAndReason(text: String, line: Int, column: Int, reason: String) {
+        #expect {
+            try parse(text)
+        } throws: { error in
+            guard let error = error as? PolicyFileError else { return false }
+            return error.file == "policy.yml" && error.line == line && error.column == column
+                && error.reason.hasPrefix(reason)
+        }
+    }
+
+    @Test func aliasBombIsRefused() {
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...8 {
+            let previous = (0..<10).map { _ in "*a\(level - 1)" }.joined(separator: ", ")
+            text += "a\(level): &a\(level) [\(previous)]\n"
+        }
+        #expect {
+            try parse(text)
+        } throws: { error in
+            (error as? PolicyFileError)?.reason.contains("too many nodes") == true
+        }
+    }
+
+    @Test func emptyAndMissingFilesAreErrors() {
+        #expect(
+            throws: PolicyFileError(
+                file: "policy.yml", line: 0, column: 0, reason: "the file holds no YAML document")
+        ) { try parse("# nothing\n") }
+        #expect(
+            throws: PolicyFileError(
+                file: "/nonexistent.yml", line: 0, column: 0,
+                reason: "open /nonexistent.yml: No such file or directory")
+        ) { try PolicyFile.load(path: "/nonexistent.yml") }
+    }
+}
+
+@Suite struct PortPolicyTests {
+    private func series(_ port: UInt16, _ transport: TransportProtocol = .tcp, _ exposure: Exposure = .any)
+        -> ListenerSeries
+    {
+        ListenerSeries(
+            transport: transport, family: .ipv4, port: .port(port), exposure: exposure, classification: nil,
+            count: 1)
+    }
+
+    @Test func unexpectedMeansWatchedAndMatchingNoEntry() {
+        let policy = PortPolicy(
+            watchedRanges: [.system],
+            expected: [
+                .init(ports: 22...22, transport: .tcp),
+                .init(ports: 600...700, transport: .udp, exposure: .loopback),
+            ])
+        #expect(!policy.isUnexpected(series(22)))
+        #expect(!policy.isUnexpected(series(22, .tcp, .specific)))
+        #expect(policy.isUnexpected(series(22, .udp)))
+        #expect(policy.isUnexpected(series(768)))
+        #expect(!policy.isUnexpected(series(650, .udp, .loopback)))
+        #expect(policy.isUnexpected(series(650, .udp, .any)))
+        #expect(!policy.isUnexpected(series(8080)))
+        #expect(
+            !policy.isUnexpected(
+                ListenerSeries(
+                    transport: .tcp, family: .ipv4, port: .other, exposure: .any, classification: nil,
+                    count: 3)))
+    }
+}

@@ -1,0 +1,102 @@
+"""Dashboards/port_usage.json: importable structure, and every query parses and returns data from a real
+Prometheus that scrapes a running exporter with sockets this test opened."""
+import json
+import os
+import socket
+
+import promql_parser
+import pytest
+
+from conftest import IS_ROOT, REPO, Exporter, PrometheusServer, free_port
+
+RULES = REPO / "Deploy" / "prometheus" / "rules.yml"
+DASHBOARD = json.loads((REPO / "Dashboards" / "port_usage.json").read_text())
+REQUIRED_PANELS = [
+    "Listeners by range and assignment", "Unexpected listeners", "Listeners on unassigned system ports",
+    "All listeners", "Listeners over time", "Inbound connections per port by state", "Collector duration",
+    "Collector success",
+]
+
+
+def queries():
+    """(panel title, expression) of every panel target, and the instance variable's query."""
+    found = [(panel["title"], target["expr"]) for panel in DASHBOARD["panels"] for target in panel["targets"]]
+    for variable in DASHBOARD["templating"]["list"]:
+        if variable["type"] == "query":
+            query = variable["query"]["query"]
+            # label_values(metric, label) is Grafana's, not PromQL: the series it lists come from the metric.
+            found.append((f"${variable['name']}", query.removeprefix("label_values(").rsplit(",", 1)[0]))
+    return found
+
+
+def substitute(expression, instance):
+    return expression.replace("$instance", instance)
+
+
+def test_dashboard_is_importable():
+    assert DASHBOARD["uid"] == "port-usage-exporter"
+    assert DASHBOARD["schemaVersion"] >= 39
+    variables = {v["name"]: v for v in DASHBOARD["templating"]["list"]}
+    assert variables["datasource"]["type"] == "datasource" and variables["datasource"]["query"] == "prometheus"
+    assert variables["instance"]["query"]["query"] == "label_values(port_usage_exporter_build_info, instance)"
+    titles = [panel["title"] for panel in DASHBOARD["panels"]]
+    assert all(title in titles for title in REQUIRED_PANELS), titles
+    assert len({panel["id"] for panel in DASHBOARD["panels"]}) == len(titles)
+    for panel in DASHBOARD["panels"]:
+        assert panel["datasource"]["uid"] == "${datasource}", panel["title"]
+        assert all(target["datasource"]["uid"] == "${datasource}" for target in panel["targets"])
+    table = next(panel for panel in DASHBOARD["panels"] if panel["title"] == "All listeners")
+    shown = table["transformations"][0]["options"]["indexByName"]
+    assert {"port", "protocol", "family", "exposure", "service", "range", "assignment"} <= set(shown)
+
+
+@pytest.mark.parametrize("title, expression", queries())
+def test_every_query_parses(title, expression):
+    promql_parser.parse(substitute(expression, "127.0.0.1:10768"))
+
+
+def test_every_query_returns_data(tmp_path):
+    listener_port = free_port(low=41000, high=41999)
+    policy = tmp_path / "policy.yml"
+    policy.write_text("watched_ranges: [system, user]\nexpected:\n  - port: 22\n    protocol: tcp\n")
+    opened = []
+    try:
+        server = socket.socket()
+        server.bind(("127.0.0.1", listener_port))
+        server.listen(4)
+        client = socket.create_connection(("127.0.0.1", listener_port), timeout=5)
+        opened += [server, client]
+        if IS_ROOT:
+            system = socket.socket()
+            system.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            system.bind(("127.0.0.1", 768))  # unassigned system port: needs root
+            system.listen(1)
+            opened.append(system)
+        with Exporter(f"--policy.file={policy}") as exporter, PrometheusServer(
+                tmp_path, [f"127.0.0.1:{exporter.port}"], rule_files=[RULES]) as prometheus:
+            instance = f"127.0.0.1:{exporter.port}"
+            prometheus.wait_for(f'port_usage_unexpected_listeners{{port="{listener_port}"}}')
+            empty = []
+            for title, expression in queries():
+                if title.startswith("Listeners on unassigned system ports") and not IS_ROOT:
+                    continue  # nothing but root can bind port 768; reported below
+                if not prometheus.query(substitute(expression, instance)):
+                    empty.append((title, expression))
+            assert empty == []
+            unexpected = prometheus.query(f'port_usage_unexpected_listeners{{instance="{instance}"}}')
+            assert str(listener_port) in {sample["metric"]["port"] for sample in unexpected}
+            connections = prometheus.query(
+                f'port_usage_connections{{instance="{instance}",port="{listener_port}",state="established"}}')
+            assert [sample["value"][1] for sample in connections] == ["1"]
+            # The shipped alert rules, evaluated by the same Prometheus, see the same listeners.
+            prometheus.wait_for(f'ALERTS{{alertname="PortUsageUnexpectedListener",port="{listener_port}"}}')
+            if IS_ROOT:
+                unassigned = prometheus.query(
+                    f'port_usage_listeners{{instance="{instance}",range="system",assignment="unassigned"}}')
+                assert "768" in {sample["metric"]["port"] for sample in unassigned}
+                prometheus.wait_for('ALERTS{alertname="PortUsageUnassignedSystemPortListener",port="768"}')
+    finally:
+        for sock in opened:
+            sock.close()
+    if not IS_ROOT:
+        pytest.skip(f"not root (uid {os.geteuid()}): the unassigned-system-port panels were not checked")
