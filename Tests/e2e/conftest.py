@@ -39,36 +39,22 @@ def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM, low=None, high=Non
 
 
 class Exporter:
-    """The built binary, started on a free loopback port, stopped with SIGTERM."""
+    """The built binary, started on a free loopback port, stopped with SIGTERM (see Daemon)."""
 
     def __init__(self, *args, port=None):
         self.port = port or free_port()
         self.log_path = Path(tempfile.mkstemp(prefix="pue-log-")[1])
         self.args = [str(BINARY), f"--web.listen-address=127.0.0.1:{self.port}", *args]
+        self.daemon = Daemon(self.args, f"{self.base}/-/ready", self.log_path)
         self.process = None
 
     def __enter__(self):
-        self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"exporter exited with {self.process.returncode}: {self.log_text()}")
-            try:
-                if self.get("/-/ready").status == 200:
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"exporter did not become ready: {self.log_text()}")
+        self.daemon.__enter__()
+        self.process = self.daemon.process
+        return self
 
     def __exit__(self, *exc):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-            self.log.close()
+        self.daemon.__exit__(*exc)
 
     def log_text(self):
         return self.log_path.read_text(errors="replace")
@@ -97,6 +83,15 @@ class Exporter:
 def run_exporter(*args, timeout=15):
     """Runs the binary to completion (for flags that make it exit)."""
     return subprocess.run([str(BINARY), *args], capture_output=True, text=True, timeout=timeout)
+
+
+def assert_one_line_error(args, message):
+    """The binary, run with `args`, exits 1 or 2 with exactly one line on standard error, containing
+    `message`."""
+    result = run_exporter(*args)
+    assert result.returncode in (1, 2), result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
 
 
 @pytest.fixture(scope="session", autouse=True)

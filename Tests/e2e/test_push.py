@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BINARY, Daemon, Exporter, free_port, run_exporter, samples_in
+from conftest import assert_one_line_error, Daemon, Exporter, free_port, run_exporter, samples_in
 
 PUSHGATEWAY = shutil.which("prometheus-pushgateway")
 JOB = "port_usage_exporter"
@@ -234,10 +234,7 @@ def test_a_hanging_gateway_never_delays_metrics_and_errors_are_counted():
     (["--push.delete-on-shutdown"], "--push.delete-on-shutdown needs --push.url"),
 ])
 def test_bad_push_flags_are_one_line_errors(args, message):
-    result = run_exporter(*args)
-    assert result.returncode in (1, 2), result
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert_one_line_error(args, message)
 
 
 def mapped_libraries(pid):

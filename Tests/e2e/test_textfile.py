@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import FIXTURE_PROC, Daemon, Exporter, free_port, run_exporter, samples_in
+from conftest import assert_one_line_error, FIXTURE_PROC, Daemon, Exporter, free_port, run_exporter, samples_in
 
 NODE_EXPORTER = shutil.which("prometheus-node-exporter")
 
@@ -98,7 +98,4 @@ def test_a_reader_never_sees_a_partial_file(tmp_path):
     (["--textfile.path=/nonexistent-dir/x.prom"], "No such file or directory"),
 ])
 def test_bad_textfile_settings_are_one_line_errors(args, message):
-    result = run_exporter(*args)
-    assert result.returncode in (1, 2), result
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert_one_line_error(args, message)

@@ -38,21 +38,30 @@ struct SocketMetrics {
         }
     }
 
+    /// `port_usage_listeners`: every listener series.
     func listenersFamily(_ series: [ListenerSeries]) -> MetricFamily {
-        MetricFamily(
-            name: "port_usage_listeners",
+        Self.listenerShapedFamily(
+            "port_usage_listeners",
             help:
                 "Listening sockets: TCP in LISTEN, UDP bound and unconnected; labelled by IANA range and assignment.",
-            type: .gauge, samples: series.map { Sample(labels: $0.labels, value: Double($0.count)) })
+            series)
     }
 
     /// `port_usage_unexpected_listeners`: the listener series that the policy does not expect.
     func unexpectedListenersFamily(_ series: [ListenerSeries]) -> MetricFamily {
-        MetricFamily(
-            name: "port_usage_unexpected_listeners",
+        Self.listenerShapedFamily(
+            "port_usage_unexpected_listeners",
             help:
                 "Listening sockets in a watched IANA range that match no expected listener of --policy.file.",
-            type: .gauge, samples: series.map { Sample(labels: $0.labels, value: Double($0.count)) })
+            series)
+    }
+
+    private static func listenerShapedFamily(_ name: String, help: String, _ series: [ListenerSeries])
+        -> MetricFamily
+    {
+        MetricFamily(
+            name: name, help: help, type: .gauge,
+            samples: series.map { Sample(labels: $0.labels, value: Double($0.count)) })
     }
 
     /// `port_usage_connections`: non-listening TCP sockets on listener ports, by state.
