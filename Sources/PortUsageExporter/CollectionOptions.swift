@@ -93,11 +93,12 @@ struct CollectionOptions: ParsableArguments {
         try PolicyReloader(path: policyFile, logger: logger)
     }
 
-    /// Routes swift-log to standard error in the chosen format and level.
-    func bootstrapLogging() {
+    /// Routes swift-log to standard error in the chosen format and level; returns the exporter's logger.
+    func bootstrapLogging() -> Logger {
         let format = logFormat
         let level = logLevel.level
         LoggingSystem.bootstrap { label in LineLogHandler(format: format, label: label, logLevel: level) }
+        return Logger(label: "port_usage_exporter")
     }
 
     /// The collector for these flags, with the embedded registry or the one in `--registry.file`, the

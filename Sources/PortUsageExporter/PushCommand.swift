@@ -17,8 +17,7 @@ struct PushCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        collection.bootstrapLogging()
-        let logger = Logger(label: "port_usage_exporter")
+        let logger = collection.bootstrapLogging()
         let statistics = SinkStatistics(names: SinkStatistics.pushNames)
         guard let pusher = try push.makePusher(statistics: statistics, logger: logger) else { return }
         let sink = PushSink(

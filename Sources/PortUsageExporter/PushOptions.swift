@@ -119,7 +119,7 @@ struct PushOptions: ParsableArguments {
         } catch {
             throw ConfigurationError("--push.basic-auth.password-file: \(error)")
         }
-        let trimmed = String(password.reversed().drop(while: { $0 == "\n" || $0 == "\r\n" }).reversed())
+        let trimmed = password.droppingSuffix(while: \.isNewline)
         return CurlHTTPClient.BasicAuth(username: username, password: trimmed)
     }
 }

@@ -46,8 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        collection.bootstrapLogging()
-        let logger = Logger(label: "port_usage_exporter")
+        let logger = collection.bootstrapLogging()
         let pushStatistics = SinkStatistics(names: SinkStatistics.pushNames)
         let textfileStatistics = SinkStatistics(names: SinkStatistics.textfileNames)
         let pusher = try push.makePusher(statistics: pushStatistics, logger: logger)

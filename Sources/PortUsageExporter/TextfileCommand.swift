@@ -16,8 +16,7 @@ struct TextfileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        collection.bootstrapLogging()
-        let logger = Logger(label: "port_usage_exporter")
+        let logger = collection.bootstrapLogging()
         guard let writer = try textfile.makeWriter() else { return }
         let statistics = SinkStatistics(names: SinkStatistics.textfileNames)
         let sink = TextfileSink(

@@ -29,7 +29,7 @@ public struct HTTPResponse: Sendable, Equatable {
         let text = String(decoding: body.prefix(limit), as: UTF8.self)
         let oneLine = String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
         if body.count > limit { return oneLine + "..." }
-        return String(oneLine.reversed().drop(while: \.isWhitespace).reversed())
+        return oneLine.droppingSuffix(while: \.isWhitespace)
     }
 }
 

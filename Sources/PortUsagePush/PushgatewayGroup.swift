@@ -33,7 +33,7 @@ public struct PushgatewayGroup: Sendable, Equatable {
                 throw ConfigurationError("--push.grouping: label '\(label.name)' given twice")
             }
         }
-        self.baseURL = String(baseURL.reversed().drop(while: { $0 == "/" }).reversed())
+        self.baseURL = baseURL.droppingSuffix(while: { $0 == "/" })
         self.job = job
         self.labels = labels
     }

@@ -55,15 +55,7 @@ public struct TextfileWriter: Sendable {
         try check(descriptor >= 0, "open", temporaryPath)
         defer { close(descriptor) }
         try check(fchmod(descriptor, 0o644) == 0, "chmod", temporaryPath)
-        var offset = 0
-        while offset < body.count {
-            let written = body.withUnsafeBytes {
-                systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset)
-            }
-            if written < 0 && errno == EINTR { continue }
-            try check(written > 0, "write", temporaryPath)
-            offset += written
-        }
+        try check(writeAll(body, to: descriptor), "write", temporaryPath)
         try check(fsync(descriptor) == 0, "fsync", temporaryPath)
     }
 
