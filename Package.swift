@@ -43,6 +43,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift
         ),
@@ -67,6 +68,7 @@ let package = Package(
                 "PortUsagePolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -89,6 +91,12 @@ let package = Package(
             name: "FuzzPolicyYAML", dependencies: ["PortUsagePolicy", "PortUsageCore"],
             path: "Fuzz/FuzzPolicyYAML",
             swiftSettings: strictSwift),
+        .executableTarget(
+            name: "FuzzHTTPRequest",
+            dependencies: [
+                "PortUsageHTTP", "PortUsageCore", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Fuzz/FuzzHTTPRequest", swiftSettings: strictSwift),
         .executableTarget(
             name: "FuzzRegistryCSV", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzRegistryCSV",
             swiftSettings: strictSwift),

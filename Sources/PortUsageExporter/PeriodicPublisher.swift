@@ -1,30 +1,34 @@
 import Logging
 import PortUsageCore
+import ServiceLifecycle
 
-/// Publishes to one sink at a fixed interval until cancelled; a failure is logged and the schedule goes on.
-struct PeriodicPublisher {
+/// Publishes to one sink at a fixed interval until graceful shutdown; a failure is logged and the
+/// schedule goes on.
+struct PeriodicPublisher: Service {
     let sink: any MetricsSink
     let interval: Duration
     let logger: Logger
 
-    /// Runs until the task is cancelled. A publish in progress when it is cancelled is finished or
-    /// abandoned at its next wait, never cut in the middle of a request or a write.
+    /// Runs until graceful shutdown or cancellation. A publish in progress then is finished or abandoned
+    /// at its next wait, never cut in the middle of a request or a write.
     func run() async {
-        let clock = ContinuousClock()
-        var deadline = clock.now
-        while !Task.isCancelled {
-            do {
-                try await sink.publish()
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.error("publishing failed", metadata: ["sink": "\(sink.name)", "err": "\(error)"])
-            }
-            deadline = max(deadline + interval, clock.now)
-            do {
-                try await clock.sleep(until: deadline)
-            } catch {
-                return
+        await cancelWhenGracefulShutdown {
+            let clock = ContinuousClock()
+            var deadline = clock.now
+            while !Task.isCancelled {
+                do {
+                    try await sink.publish()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("publishing failed", metadata: ["sink": "\(sink.name)", "err": "\(error)"])
+                }
+                deadline = max(deadline + interval, clock.now)
+                do {
+                    try await clock.sleep(until: deadline)
+                } catch {
+                    return
+                }
             }
         }
     }

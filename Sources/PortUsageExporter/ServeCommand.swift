@@ -3,6 +3,7 @@ import Logging
 import PortUsageCore
 import PortUsageHTTP
 import PortUsagePush
+import ServiceLifecycle
 
 /// `serve` (the default): serves `/metrics` over HTTP until SIGTERM or SIGINT, and optionally pushes
 /// to a Pushgateway and writes a textfile on their own schedules.
@@ -66,35 +67,34 @@ struct ServeCommand: AsyncParsableCommand {
             schedules.append((PushSink(pusher: pusher, collector: collector), pushInterval))
         }
 
+        let descriptors = OpenFilesLimit.raise(logger: logger)
+        let serverConfiguration = web.serverConfiguration(reload: policy.reload, descriptors: descriptors)
         let server = MetricsServer(
-            configuration: web.serverConfiguration(reload: policy.reload), collector: collector,
-            buildInfo: .current, logger: logger)
+            configuration: serverConfiguration, collector: collector, buildInfo: .current, logger: logger)
         logger.info(
             "starting port_usage_exporter",
             metadata: [
                 "version": "\(BuildInfo.current.version)", "revision": "\(BuildInfo.current.revision)",
                 "collectors": "\(collection.enabledCollectorNames.joined(separator: ","))",
                 "sinks": "\((["http"] + schedules.map(\.0.name)).joined(separator: ","))",
+                "max_connections": "\(serverConfiguration.limits.maxConnections)",
+                "open_files_limit": "\(descriptors)",
             ])
-        do {
-            _ = try await server.start()
-        } catch {
-            await server.shutdown()
-            throw error
+        let publishers: [any Service] = schedules.map { sink, interval in
+            PeriodicPublisher(sink: sink, interval: interval, logger: logger)
         }
-        let publishers = schedules.map { sink, interval in
-            Task { await PeriodicPublisher(sink: sink, interval: interval, logger: logger).run() }
-        }
-        let reloads = Task {
-            for await _ in Signals.hangups() { try? policy.reload() }
-        }
-        let signal = await Signals.waitForTermination()
-        logger.info("shutting down", metadata: ["signal": "\(signal)"])
-        reloads.cancel()
-        for publisher in publishers { publisher.cancel() }
-        for publisher in publishers { await publisher.value }
+        let services: [any Service] = [server, HangupReloader(policy: policy)] + publishers
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [
+                    .init(
+                        service: TerminationSignals(logger: logger),
+                        successTerminationBehavior: .gracefullyShutdownGroup)
+                ],
+                logger: logger))
+        try await group.run()
+        logger.info("shut down")
         if deleteOnShutdown, let pusher { await deleteGroup(pusher, logger: logger) }
-        await server.shutdown()
     }
 
     private func deleteGroup(_ pusher: Pusher, logger: Logger) async {

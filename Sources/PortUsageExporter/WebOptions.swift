@@ -24,7 +24,53 @@ struct WebOptions: ParsableArguments {
     )
     var enableLifecycle = false
 
+    @Option(
+        name: .customLong("web.max-connections"),
+        help:
+            "Most open client connections; past it the oldest idle one is closed. Fitted to the open-files limit."
+    )
+    var maxConnections = ServerLimits().maxConnections
+
+    @Option(
+        name: .customLong("web.max-requests"),
+        help: "Maximum number of parallel scrape requests. Use 0 to disable.")
+    var maxRequests = ServerLimits().maxRequests
+
+    @Option(
+        name: .customLong("web.read-header-timeout"),
+        help:
+            "Time a client has to send a whole request, from its first byte or from connecting. (default: 10s)",
+        transform: positiveDuration)
+    var readHeaderTimeout: Duration?
+
+    @Option(
+        name: .customLong("web.idle-timeout"),
+        help: "Time a keep-alive connection may wait for its next request. (default: 60s)",
+        transform: positiveDuration)
+    var idleTimeout: Duration?
+
+    @Option(
+        name: .customLong("web.max-header-bytes"),
+        help: "Largest request head (request line and headers) in bytes; larger ones are answered 431.")
+    var maxHeaderBytes = ServerLimits().maxHeadBytes
+
+    @Option(
+        name: .customLong("web.scrape-timeout"),
+        help:
+            "Time a collection may take before a scrape is answered with the socket collectors failed; a shorter X-Prometheus-Scrape-Timeout-Seconds wins. (default: 10s)",
+        transform: positiveDuration)
+    var scrapeTimeout: Duration?
+
     func validate() throws {
+        guard maxConnections >= 1 else {
+            throw ValidationError("--web.max-connections must be at least 1, got \(maxConnections)")
+        }
+        guard maxRequests >= 0 else {
+            throw ValidationError("--web.max-requests must be 0 (no limit) or more, got \(maxRequests)")
+        }
+        guard (512...1_048_576).contains(maxHeaderBytes) else {
+            throw ValidationError("--web.max-header-bytes must be from 512 to 1048576, got \(maxHeaderBytes)")
+        }
         guard telemetryPath.hasPrefix("/"), telemetryPath != "/", !telemetryPath.hasPrefix("/-/") else {
             throw ValidationError(
                 "--web.telemetry-path must start with '/' and not be '/' or under '/-/', got '\(telemetryPath)'"
@@ -34,10 +80,20 @@ struct WebOptions: ParsableArguments {
 
     /// The server configuration these flags select; `reload` serves `POST /-/reload` when the lifecycle
     /// API is enabled.
-    func serverConfiguration(reload: @escaping MetricsServer.ReloadAction) -> MetricsServer.Configuration {
-        MetricsServer.Configuration(
+    /// `descriptors` is the open-files limit the connection cap must fit in.
+    func serverConfiguration(reload: @escaping MetricsServer.ReloadAction, descriptors: Int)
+        -> MetricsServer.Configuration
+    {
+        let defaults = ServerLimits()
+        let limits = ServerLimits(
+            maxConnections: maxConnections, maxRequests: maxRequests,
+            headerTimeout: readHeaderTimeout ?? defaults.headerTimeout,
+            idleTimeout: idleTimeout ?? defaults.idleTimeout, maxHeadBytes: maxHeaderBytes,
+            scrapeTimeout: scrapeTimeout ?? defaults.scrapeTimeout)
+        return MetricsServer.Configuration(
             listenAddresses: listenAddresses.isEmpty
                 ? [ListenAddress(host: nil, port: 10768)] : listenAddresses,
-            telemetryPath: telemetryPath, reload: enableLifecycle ? reload : nil)
+            telemetryPath: telemetryPath, reload: enableLifecycle ? reload : nil,
+            limits: limits.fitting(descriptors: descriptors))
     }
 }

@@ -1,11 +1,12 @@
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import PortUsageCore
 
 /// Answers one connection's requests: metrics, landing page, health, readiness and reload.
 ///
 /// Requests arrive one at a time (the pipeline handler queues pipelined ones); a request's body is ignored.
+/// While the connection has too many response bytes unsent, the next request waits, so a client that
+/// sends requests and never reads the answers holds at most one response beyond the write-buffer bound.
 final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -14,10 +15,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     static let skipCompressionHeader = "x-port-usage-identity"
 
     private let routes: Routes
+    private let connection: ConnectionGuard
     private var request: HTTPRequestHead?
+    /// A whole request that waits for the connection to drain its unsent responses.
+    private var waiting: HTTPRequestHead?
 
-    init(routes: Routes) {
+    init(routes: Routes, connection: ConnectionGuard) {
         self.routes = routes
+        self.connection = connection
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -29,14 +34,26 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let head = request else { return }
             request = nil
-            respond(to: head, context: context)
+            connection.requestReceived()
+            if context.channel.isWritable {
+                respond(to: head, context: context)
+            } else {
+                waiting = head
+            }
         }
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, let head = waiting {
+            waiting = nil
+            respond(to: head, context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(
-            String.init)
-        let allowed: [HTTPMethod] = path == "/-/reload" ? [.POST, .PUT] : [.GET, .HEAD]
+        let target = RequestTarget(head.uri)
+        let allowed: [HTTPMethod] = target.path == "/-/reload" ? [.POST] : [.GET, .HEAD]
         guard allowed.contains(head.method) else {
             var headers = HTTPHeaders()
             headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
@@ -45,10 +62,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 context: context)
             return
         }
-        switch path {
+        switch target.path {
         case "/-/reload":
             reload(for: head, context: context)
-        case routes.telemetryPath?:
+        case routes.telemetryPath:
             let format = ExpositionFormat.negotiate(accept: head.headers.first(name: "Accept"))
             respondWithScrape(to: head, context: context) { scrape in
                 Response(
@@ -56,13 +73,19 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                     body: ExpositionEncoder.encode(scrape.families, format: format))
             }
         case "/":
-            respondWithScrape(to: head, context: context) { scrape in
-                Response(
+            respondWithScrape(to: head, context: context) { [landingPage = routes.landingPage] scrape in
+                var headers = HTTPHeaders()
+                headers.add(name: "Content-Security-Policy", value: LandingPage.contentSecurityPolicy)
+                return Response(
                     status: .ok, contentType: "text/html; charset=utf-8",
-                    body: Array(self.routes.landingPage.render(scrape).utf8))
+                    body: Array(landingPage.render(scrape).utf8), headers: headers)
             }
         case "/-/healthy":
-            send(.plain(.ok, "Healthy\n"), for: head, context: context)
+            if let problem = routes.health.problem() {
+                send(.plain(.serviceUnavailable, "Unhealthy: \(problem)\n"), for: head, context: context)
+            } else {
+                send(.plain(.ok, "Healthy\n"), for: head, context: context)
+            }
         case "/-/ready":
             send(.plain(.ok, "Ready\n"), for: head, context: context)
         default:
@@ -70,46 +93,64 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Runs the reload action on the thread pool: 200 when it succeeded, 500 with the reason when not.
+    /// Runs the reload action on the reload worker: 200 when it succeeded, 500 with the reason when not.
+    /// Refused unless the lifecycle API is on, and refused for cross-site requests.
     private func reload(for head: HTTPRequestHead, context: ChannelHandlerContext) {
         guard let action = routes.reload else {
             send(.plain(.forbidden, "Lifecycle API is not enabled.\n"), for: head, context: context)
             return
         }
-        routes.threadPool.runIfActive(eventLoop: context.eventLoop) { try action() }.assumeIsolated()
-            .whenComplete { result in
+        guard !CrossSiteCheck.isCrossSite(head.headers) else {
+            send(.plain(.forbidden, "Cross-site requests are refused.\n"), for: head, context: context)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        routes.reloadWorker.run(
+            on: context.eventLoop, action,
+            then: { result in
+                let (handler, context) = bound.value
                 switch result {
                 case .success:
-                    self.send(.plain(.ok, ""), for: head, context: context)
+                    handler.send(.plain(.ok, ""), for: head, context: context)
                 case .failure(let error):
-                    self.send(
+                    handler.send(
                         .plain(.internalServerError, "failed to reload config: \(error)\n"), for: head,
                         context: context)
                 }
-            }
+            })
     }
 
     private func respondWithScrape(
-        to head: HTTPRequestHead, context: ChannelHandlerContext, render: @escaping (Scrape) -> Response
+        to head: HTTPRequestHead, context: ChannelHandlerContext,
+        render: @escaping @Sendable (Scrape) -> Response
     ) {
-        routes.coalescer.scrape(on: context.eventLoop, threadPool: routes.threadPool).assumeIsolated()
-            .whenComplete { result in
-                switch result {
-                case .success(let scrape):
-                    self.send(render(scrape), for: head, context: context)
-                case .failure(let error):
-                    self.send(
-                        .plain(.serviceUnavailable, "collection failed: \(error)\n"), for: head,
-                        context: context)
-                }
-            }
+        guard routes.requests.enter() else {
+            let limit = routes.requests.limit
+            send(
+                .plain(
+                    .serviceUnavailable,
+                    "Limit of concurrent requests reached (\(limit)), try again later.\n"),
+                for: head, context: context)
+            return
+        }
+        let timeout = routes.scrapeTimeout(
+            requested: head.headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds"))
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        routes.coalescer.scrape(on: context.eventLoop, timeout: timeout) {
+            [requests = routes.requests] scrape in
+            requests.leave()
+            let (handler, context) = bound.value
+            handler.send(render(scrape), for: head, context: context)
+        }
     }
 
     private func send(_ response: Response, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
         let keepAlive = request.isKeepAlive
         var headers = response.headers
         headers.replaceOrAdd(name: "Content-Type", value: response.contentType)
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let isHead = request.method == .HEAD
         if isHead || response.body.count < 1024 { headers.add(name: Self.skipCompressionHeader, value: "1") }
@@ -121,7 +162,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
                 promise: nil)
         }
+        let connection = self.connection
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+            connection.responseWritten(keepAlive: keepAlive)
             if !keepAlive { context.close(promise: nil) }
         }
     }
@@ -131,19 +174,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
-/// What the handler serves, shared by all connections.
-struct Routes: Sendable {
-    let telemetryPath: String
-    let coalescer: ScrapeCoalescer
-    /// Where collections run, off the event loop: reading /proc blocks.
-    let threadPool: NIOThreadPool
-    let landingPage: LandingPage
-    /// `POST /-/reload`; nil when the lifecycle API is off.
-    let reload: MetricsServer.ReloadAction?
-}
-
 /// A response before it is written.
-struct Response {
+struct Response: Sendable {
     var status: HTTPResponseStatus
     var contentType: String
     var body: [UInt8]

@@ -1,7 +1,11 @@
 import PortUsageCore
 
 /// The HTML page served on `/`: what this is, a link to the metrics, and the listeners found right now.
-struct LandingPage {
+struct LandingPage: Sendable {
+    /// The page loads nothing and runs no script: only its inline style is allowed.
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
     let buildInfo: BuildInfo
     let telemetryPath: String
 

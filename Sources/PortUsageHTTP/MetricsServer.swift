@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
 public import PortUsageCore
+public import ServiceLifecycle
 import Synchronization
 
 /// Why the server could not listen on an address.
@@ -14,100 +15,142 @@ public struct ListenError: Error, Sendable, CustomStringConvertible {
     public var description: String { "listen tcp \(address): \(reason)" }
 }
 
-/// The HTTP server for `/metrics`, the landing page and the health endpoints, on one event-loop thread.
-public final class MetricsServer: Sendable {
-    /// Where and what to serve.
+/// The HTTP server for `/metrics`, the landing page and the health endpoints, on one event-loop thread,
+/// with one worker thread for collections and one for reloads.
+///
+/// As a ``Service`` it serves until graceful shutdown: then it stops accepting, closes idle connections,
+/// lets in-flight requests finish for up to ``Configuration/shutdownGrace``, closes the rest and stops.
+public final class MetricsServer: Service, Sendable {
     /// Reloads the configuration; the error's description is sent to the client.
     public typealias ReloadAction = @Sendable () throws -> Void
 
+    /// Where and what to serve.
     public struct Configuration: Sendable {
         public var listenAddresses: [ListenAddress]
         public var telemetryPath: String
-        /// What `POST /-/reload` runs (blocking is fine: it runs off the event loop); nil answers 403, as
+        /// What `POST /-/reload` runs (blocking is fine: it runs on its own thread); nil answers 403, as
         /// Prometheus does without `--web.enable-lifecycle`.
         public var reload: ReloadAction?
+        public var limits: ServerLimits
+        /// How long in-flight requests may run on at shutdown before they are cut.
+        public var shutdownGrace: Duration
 
-        public init(listenAddresses: [ListenAddress], telemetryPath: String, reload: ReloadAction? = nil) {
+        public init(
+            listenAddresses: [ListenAddress], telemetryPath: String, reload: ReloadAction? = nil,
+            limits: ServerLimits = ServerLimits(), shutdownGrace: Duration = .seconds(3)
+        ) {
             self.listenAddresses = listenAddresses
             self.telemetryPath = telemetryPath
             self.reload = reload
+            self.limits = limits
+            self.shutdownGrace = shutdownGrace
         }
     }
 
     /// What a started server holds; created by ``start()`` and released by ``shutdown()``.
-    private struct Running {
+    private struct Running: Sendable {
         var group: MultiThreadedEventLoopGroup
-        var threadPool: NIOThreadPool
         var channels: [any Channel]
+        var gate: LoopGate
+        var workers: [BlockingWorker]
+        var tracker: ConnectionTracker
     }
 
     private let configuration: Configuration
-    private let coalescer: ScrapeCoalescer
+    private let collector: PortUsageCollector
     private let landingPage: LandingPage
     private let logger: Logger
     private let running = Mutex<Running?>(nil)
+    private let collections = Mutex<ScrapeCoalescer?>(nil)
 
     /// Prepares the server; no thread, socket or other resource exists until ``start()``.
     public init(
         configuration: Configuration, collector: PortUsageCollector, buildInfo: BuildInfo, logger: Logger
     ) {
         self.configuration = configuration
+        self.collector = collector
         self.logger = logger
-        coalescer = ScrapeCoalescer(collector: collector)
         landingPage = LandingPage(buildInfo: buildInfo, telemetryPath: configuration.telemetryPath)
     }
 
     /// How many collections scrapes have started (scrapes that shared one count once).
-    public var collectionsStarted: Int { coalescer.collectionsStarted }
+    public var collectionsStarted: Int { collections.withLock { $0?.collectionsStarted ?? 0 } }
 
-    /// Starts one event-loop thread and one collection thread, binds every configured address and serves
-    /// until ``shutdown()``; returns the bound addresses. If any address cannot be bound, everything started
+    /// Serves until graceful shutdown (SIGTERM or SIGINT in a `ServiceGroup`) or cancellation.
+    public func run() async throws {
+        _ = try await start()
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    /// Starts the event-loop thread and the workers, binds every configured address and serves until
+    /// ``shutdown()``; returns the bound addresses. If any address cannot be bound, everything started
     /// is stopped again and the error names the address.
     public func start() async throws -> [SocketAddress] {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let threadPool = NIOThreadPool(numberOfThreads: 1)
-        threadPool.start()
+        let gate = LoopGate()
+        let collectionWorker = BlockingWorker(gate: gate)
+        let reloadWorker = BlockingWorker(gate: gate)
+        let limits = configuration.limits
+        let coalescer = ScrapeCoalescer(collector: collector, worker: collectionWorker)
+        collections.withLock { $0 = coalescer }
         let routes = Routes(
-            telemetryPath: configuration.telemetryPath, coalescer: coalescer, threadPool: threadPool,
-            landingPage: landingPage, reload: configuration.reload)
-        var channels: [any Channel] = []
+            telemetryPath: configuration.telemetryPath, coalescer: coalescer, landingPage: landingPage,
+            reload: configuration.reload, reloadWorker: reloadWorker,
+            requests: RequestLimiter(limit: limits.maxRequests),
+            health: HealthCheck(
+                coalescer: coalescer, reloadWorker: reloadWorker,
+                stuckAfter: TimeAmount(limits.scrapeTimeout * 3)),
+            limits: limits)
+        let tracker = ConnectionTracker(limit: limits.maxConnections, logger: logger)
+        var started = Running(
+            group: group, channels: [], gate: gate, workers: [collectionWorker, reloadWorker],
+            tracker: tracker)
         do {
             for address in configuration.listenAddresses {
-                let channel = try await bind(address, group: group, routes: routes)
-                channels.append(channel)
+                let channel = try await bind(address, group: group, routes: routes, tracker: tracker)
+                started.channels.append(channel)
                 let bound = ListenAddress(
                     host: address.host ?? channel.localAddress?.ipAddress,
                     port: channel.localAddress?.port ?? address.port)
                 logger.info("listening", metadata: ["address": "\(bound)"])
             }
         } catch {
-            await Self.stop(Running(group: group, threadPool: threadPool, channels: channels))
+            await Self.stop(started, grace: .zero)
             throw error
         }
-        running.withLock { $0 = Running(group: group, threadPool: threadPool, channels: channels) }
-        return channels.compactMap(\.localAddress)
+        running.withLock { $0 = started }
+        return started.channels.compactMap(\.localAddress)
     }
 
-    /// Stops listening, then stops the event loop and the collection thread. Does nothing if not started.
+    /// Stops accepting, lets in-flight requests finish within the grace period, then stops the event
+    /// loop. Does nothing if not started.
     public func shutdown() async {
         let started = running.withLock { running in
             defer { running = nil }
             return running
         }
-        if let started { await Self.stop(started) }
+        if let started { await Self.stop(started, grace: configuration.shutdownGrace) }
     }
 
-    private static func stop(_ running: Running) async {
+    private static func stop(_ running: Running, grace: Duration) async {
         for channel in running.channels { try? await channel.close() }
+        running.tracker.close(includingBusy: false)
+        let deadline = NIODeadline.now() + TimeAmount(grace)
+        while running.tracker.busyCount > 0 && NIODeadline.now() < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        running.tracker.close(includingBusy: true)
+        running.gate.close()
+        for worker in running.workers { worker.stop() }
         try? await running.group.shutdownGracefully()
-        try? await running.threadPool.shutdownGracefully()
     }
 
-    private func bind(_ address: ListenAddress, group: MultiThreadedEventLoopGroup, routes: Routes)
-        async throws
-        -> any Channel
-    {
-        let bootstrap = Self.makeBootstrap(group: group, routes: routes)
+    private func bind(
+        _ address: ListenAddress, group: MultiThreadedEventLoopGroup, routes: Routes,
+        tracker: ConnectionTracker
+    ) async throws -> any Channel {
+        let bootstrap = makeBootstrap(group: group, routes: routes, tracker: tracker)
         do {
             if let host = address.host {
                 return try await bootstrap.bind(host: host, port: address.port).get()
@@ -135,16 +178,46 @@ public final class MetricsServer: Sendable {
         }
     }
 
-    private static func makeBootstrap(group: MultiThreadedEventLoopGroup, routes: Routes) -> ServerBootstrap {
-        ServerBootstrap(group: group)
+    /// Every option here is one an unprivileged process may set: TCP_NODELAY is at level IPPROTO_TCP (at
+    /// SOL_SOCKET the same number is SO_DEBUG, which needs CAP_NET_ADMIN).
+    private func makeBootstrap(group: MultiThreadedEventLoopGroup, routes: Routes, tracker: ConnectionTracker)
+        -> ServerBootstrap
+    {
+        let limits = routes.limits
+        let acceptErrors = AcceptErrorHandler(tracker: tracker, logger: logger)
+        return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(
+                        AcceptBackoffHandler(
+                            shouldForwardIOErrorCaught: true, backoffProvider: AcceptErrorHandler.backoff),
+                        acceptErrors)
+                }
+            }
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 4)
+            .childChannelOption(
+                .writeBufferWaterMark,
+                value: .init(low: limits.maxPendingResponseBytes / 2, high: limits.maxPendingResponseBytes)
+            )
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                    let connection = ConnectionGuard(limits: limits, tracker: tracker)
+                    try pipeline.addHandler(connection)
+                    // The guard answers 431 past maxHeadBytes after each read; the decoder's own limits
+                    // (answered 400) sit one read above, as a second line.
+                    var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+                    decoderLimits.maxHeaderFieldSize = limits.maxHeadBytes + 65536
+                    decoderLimits.maxHeaderListSize = limits.maxHeadBytes + 65536
+                    try pipeline.configureHTTPServerPipeline(
+                        withErrorHandling: true, withEncoderConfiguration: .init(),
+                        withDecoderLimitConfiguration: decoderLimits)
+                    let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+                    try pipeline.addHandler(
+                        ConnectionGuard.HeadObserver(connection: connection), position: .after(decoder))
                     try pipeline.addHandler(
                         HTTPResponseCompressor { head, _ in
                             guard head.headers.contains(name: HTTPHandler.skipCompressionHeader) else {
@@ -153,7 +226,7 @@ public final class MetricsServer: Sendable {
                             head.headers.remove(name: HTTPHandler.skipCompressionHeader)
                             return .doNotCompress
                         })
-                    try pipeline.addHandler(HTTPHandler(routes: routes))
+                    try pipeline.addHandler(HTTPHandler(routes: routes, connection: connection))
                 }
             }
     }

@@ -1,34 +1,79 @@
 import NIOCore
-import NIOPosix
 import PortUsageCore
 import Synchronization
 
-/// Collects on scrape, off the event loop, and lets scrapes that arrive while a collection runs share it.
+/// Collects on scrape on the collection worker, lets scrapes that arrive while a collection runs share it,
+/// and answers a scrape whose collection overruns its timeout without the socket collectors.
+///
+/// A collection that overruns (a read stuck in the kernel) is not abandoned: later scrapes wait for it in
+/// turn, each up to its own timeout, and the first scrape after it ends starts a fresh one.
 final class ScrapeCoalescer: Sendable {
+    typealias Completion = @Sendable (Scrape) -> Void
+
+    private struct Waiter {
+        var completion: Completion
+        var timer: Scheduled<Void>
+    }
+
+    private struct InFlight {
+        var waiters: [Int: Waiter] = [:]
+    }
+
+    private struct State {
+        var inFlight: InFlight?
+        var nextWaiter = 0
+    }
+
     private let collector: PortUsageCollector
-    private let inFlight = Mutex<EventLoopFuture<Scrape>?>(nil)
+    private let worker: BlockingWorker
+    private let state = Mutex(State())
     private let started = Atomic<Int>(0)
 
-    init(collector: PortUsageCollector) {
+    init(collector: PortUsageCollector, worker: BlockingWorker) {
         self.collector = collector
+        self.worker = worker
     }
 
     /// How many collections have been started; scrapes that joined one do not count.
     var collectionsStarted: Int { started.load(ordering: .relaxed) }
 
-    /// The collection in flight, or a new one run on `threadPool`; completed on `eventLoop`.
-    func scrape(on eventLoop: any EventLoop, threadPool: NIOThreadPool) -> EventLoopFuture<Scrape> {
-        let future = inFlight.withLock { current in
-            if let current { return current }
-            started.add(1, ordering: .relaxed)
-            // The work item takes the lock to clear it, so it cannot finish before `current` is set.
-            let collection = threadPool.runIfActive(eventLoop: eventLoop) { [self] in
-                defer { inFlight.withLock { $0 = nil } }
-                return collector.collect()
-            }
-            current = collection
-            return collection
+    /// How long the collection in flight has run, or nil when none runs.
+    var collectionRunningFor: TimeAmount? { worker.busyFor }
+
+    /// Calls `completion` on `eventLoop` with the collection in flight or a new one, or, after `timeout`,
+    /// with a collection in which the socket collectors failed for having timed out.
+    func scrape(on eventLoop: any EventLoop, timeout: TimeAmount, completion: @escaping Completion) {
+        let waiter = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
         }
-        return future.hop(to: eventLoop)
+        let timer = eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+            let overrun = state.withLock { $0.inFlight?.waiters.removeValue(forKey: waiter) }
+            guard let overrun else { return }
+            let seconds = Double(timeout.nanoseconds) / 1e9
+            overrun.completion(collector.collectWithoutSockets(because: "timed out after \(seconds) s"))
+        }
+        let startsCollection = state.withLock { state in
+            let startsCollection = state.inFlight == nil
+            state.inFlight = state.inFlight ?? InFlight()
+            state.inFlight?.waiters[waiter] = Waiter(completion: completion, timer: timer)
+            return startsCollection
+        }
+        guard startsCollection else { return }
+        started.add(1, ordering: .relaxed)
+        worker.run(on: eventLoop, { [collector] in collector.collect() }, then: finish)
+    }
+
+    /// Hands a finished collection to every scrape still waiting for it.
+    private func finish(_ result: Result<Scrape, any Error>) {
+        let waiters = state.withLock { state in
+            defer { state.inFlight = nil }
+            return state.inFlight.map { Array($0.waiters.values) } ?? []
+        }
+        guard case .success(let scrape) = result else { return }
+        for waiter in waiters {
+            waiter.timer.cancel()
+            waiter.completion(scrape)
+        }
     }
 }

@@ -9,54 +9,12 @@ import Testing
     import Glibc
 #endif
 
-/// A source that returns a fixed snapshot after a delay and counts how often it was asked.
-final class CountingSource: SocketSource {
-    let calls = Atomic<Int>(0)
-    let delayMicroseconds: UInt32
-
-    init(delayMicroseconds: UInt32) {
-        self.delayMicroseconds = delayMicroseconds
-    }
-
-    func snapshot() -> SocketSnapshot {
-        calls.add(1, ordering: .relaxed)
-        usleep(delayMicroseconds)
-        var counts = SocketTableCounts()
-        counts.listeners[ListenerKey(port: 768, exposure: .any)] = 1
-        counts.states[.listen] = 1
-        return SocketSnapshot(readings: [
-            TableReading(table: .tcp, result: .success(counts), durationSeconds: 0.001)
-        ])
-    }
-}
-
 @Suite("HTTP server", .serialized)
 struct MetricsServerTests {
-    let source: CountingSource
-    let server: MetricsServer
-
-    init(delayMicroseconds: UInt32 = 0, listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 0)])
-    {
-        source = CountingSource(delayMicroseconds: delayMicroseconds)
-        let logger = Logger(label: "test")
-        let collector = PortUsageCollector(
-            source: source, classifier: PortClassifier(registry: .embedded),
-            options: CollectorOptions(tables: [.tcp]),
-            buildInfo: BuildInfo(version: "9.9.9", revision: "r", swiftVersion: "6"), logger: logger)
-        server = MetricsServer(
-            configuration: .init(listenAddresses: listen, telemetryPath: "/metrics"), collector: collector,
-            buildInfo: BuildInfo(version: "9.9.9", revision: "r", swiftVersion: "6"), logger: logger)
-    }
+    let fixture = TestServer()
 
     private func withServer(_ body: (Int) async throws -> Void) async throws {
-        let addresses = try await server.start()
-        do {
-            try await body(addresses[0].port!)
-        } catch {
-            await server.shutdown()
-            throw error
-        }
-        await server.shutdown()
+        try await fixture.withServer(body)
     }
 
     @Test func metricsInTheTextFormat() async throws {
@@ -114,6 +72,7 @@ struct MetricsServerTests {
             let post = try RawHTTPClient.get(port: port, "/metrics", method: "POST")
             #expect(post.status == 405)
             #expect(post.headers["allow"] == "GET, HEAD")
+            #expect(post.headers["x-content-type-options"] == "nosniff")
             #expect(try RawHTTPClient.get(port: port, "/metrics", method: "DELETE").status == 405)
             let landing = try RawHTTPClient.get(port: port, "/")
             #expect(landing.status == 200)
@@ -144,7 +103,7 @@ struct MetricsServerTests {
     }
 
     @Test func concurrentScrapesShareOneCollection() async throws {
-        let slow = MetricsServerTests(delayMicroseconds: 400_000)
+        let slow = TestServer(delay: .milliseconds(400))
         try await slow.withServer { port in
             // All five requests are on the wire before any response is read.
             let connections = try (0..<5).map { _ in
@@ -164,7 +123,7 @@ struct MetricsServerTests {
 
     @Test func addressInUseNamesTheAddress() async throws {
         try await withServer { port in
-            let second = MetricsServerTests(listen: [ListenAddress(host: "127.0.0.1", port: port)])
+            let second = TestServer(listen: [ListenAddress(host: "127.0.0.1", port: port)])
             await #expect {
                 _ = try await second.server.start()
             } throws: { error in

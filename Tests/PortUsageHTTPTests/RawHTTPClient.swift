@@ -51,6 +51,19 @@ enum RawHTTPClient {
         return response
     }
 
+    /// Waits up to `milliseconds` for the server to close `fd`; true when it did (bytes sent before the
+    /// close are read and dropped).
+    static func closedByServer(_ fd: Int32, withinMilliseconds milliseconds: Int) -> Bool {
+        var timeout = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count == 0 { return true }
+            if count < 0 { return errno == ECONNRESET }
+        }
+    }
+
     static func request(_ path: String, method: String = "GET", headers: [String: String] = [:]) -> String {
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }

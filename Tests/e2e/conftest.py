@@ -5,6 +5,7 @@ Everything talks to 127.0.0.1 or ::1 only, with bounded waits.
 import gzip
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -41,11 +42,13 @@ def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM, low=None, high=Non
 class Exporter:
     """The built binary, started on a free loopback port, stopped with SIGTERM (see Daemon)."""
 
-    def __init__(self, *args, port=None):
+    def __init__(self, *args, port=None, nofile=None):
+        """`nofile` sets the exporter's open-files limit (soft and hard) before it starts."""
         self.port = port or free_port()
         self.log_path = Path(tempfile.mkstemp(prefix="pue-log-")[1])
         self.args = [str(BINARY), f"--web.listen-address=127.0.0.1:{self.port}", *args]
-        self.daemon = Daemon(self.args, f"{self.base}/-/ready", self.log_path)
+        limit = None if nofile is None else (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile)))
+        self.daemon = Daemon(self.args, f"{self.base}/-/ready", self.log_path, preexec_fn=limit)
         self.process = None
 
     def __enter__(self):
@@ -122,13 +125,14 @@ class Daemon:
     """A third-party server (Pushgateway, node_exporter) started on loopback, ready when `ready_url`
     answers, stopped with SIGTERM."""
 
-    def __init__(self, args, ready_url, log_path, ssl_context=None, headers=None):
+    def __init__(self, args, ready_url, log_path, ssl_context=None, headers=None, preexec_fn=None):
         self.args, self.ready_url, self.log_path = args, ready_url, log_path
-        self.ssl_context, self.headers = ssl_context, headers or {}
+        self.ssl_context, self.headers, self.preexec_fn = ssl_context, headers or {}, preexec_fn
 
     def __enter__(self):
         self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT,
+                                        preexec_fn=self.preexec_fn)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

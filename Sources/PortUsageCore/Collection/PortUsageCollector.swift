@@ -37,9 +37,22 @@ public final class PortUsageCollector: Sendable {
 
     /// Collects now.
     public func collect() -> Scrape {
+        assemble(snapshot: source.snapshot(), start: ContinuousClock().now)
+    }
+
+    /// Collects everything but the socket tables, which are reported failed for `reason`: the answer to
+    /// a scrape whose socket collection overran its timeout.
+    public func collectWithoutSockets(because reason: String) -> Scrape {
+        let failure = SocketSourceError(reason)
+        let readings = options.tables.map {
+            TableReading(table: $0, result: .failure(failure), durationSeconds: 0)
+        }
+        return assemble(snapshot: SocketSnapshot(readings: readings), start: ContinuousClock().now)
+    }
+
+    private func assemble(snapshot: SocketSnapshot, start collectionStart: ContinuousClock.Instant) -> Scrape
+    {
         let clock = ContinuousClock()
-        let collectionStart = clock.now
-        let snapshot = source.snapshot()
         let snapshotSeconds = (clock.now - collectionStart).seconds
         var outcomes = snapshot.readings.map { reading in
             if case .failure(let error) = reading.result { logFailure(of: reading.table.rawValue, error) }

@@ -1,0 +1,199 @@
+import PortUsageHTTP
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Clients that hold connections, never finish a request, send too much, or ask too often; scrapes that
+/// overrun; reloads that hang. The limits are set low so that each case runs in well under a second.
+@Suite("HTTP server limits", .serialized)
+struct HostileClientTests {
+    @Test func connectionLimitClosesTheOldestIdleConnectionToAdmitAScrape() async throws {
+        let fixture = TestServer(limits: ServerLimits(maxConnections: 3))
+        try await fixture.withServer { port in
+            let idle = try (0..<3).map { _ in try RawHTTPClient.connectAndSend(port: port, "") }
+            defer { for fd in idle { close(fd) } }
+            usleep(100_000)
+            #expect(try RawHTTPClient.get(port: port, "/metrics").status == 200)
+            #expect(RawHTTPClient.closedByServer(idle[0], withinMilliseconds: 1000))
+            #expect(!RawHTTPClient.closedByServer(idle[2], withinMilliseconds: 100))
+        }
+    }
+
+    @Test func busyConnectionsAreNeverClosedForRoom() async throws {
+        let fixture = TestServer(held: true, limits: ServerLimits(maxConnections: 1))
+        try await fixture.withServer { port in
+            let busy = try RawHTTPClient.connectAndSend(port: port, RawHTTPClient.request("/metrics"))
+            defer { close(busy) }
+            usleep(100_000)
+            let refused = try RawHTTPClient.connectAndSend(port: port, "")
+            defer { close(refused) }
+            #expect(RawHTTPClient.closedByServer(refused, withinMilliseconds: 1000))
+            fixture.source.release()
+            #expect(try RawHTTPClient.parse(RawHTTPClient.readToEnd(busy)).status == 200)
+        }
+    }
+
+    @Test func aRequestThatNeverCompletesIsCutAtTheHeaderTimeout() async throws {
+        let fixture = TestServer(limits: ServerLimits(headerTimeout: .milliseconds(300)))
+        try await fixture.withServer { port in
+            let silent = try RawHTTPClient.connectAndSend(port: port, "")
+            let partial = try RawHTTPClient.connectAndSend(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\n")
+            defer {
+                close(silent)
+                close(partial)
+            }
+            #expect(!RawHTTPClient.closedByServer(partial, withinMilliseconds: 150))
+            #expect(RawHTTPClient.closedByServer(silent, withinMilliseconds: 1000))
+            #expect(RawHTTPClient.closedByServer(partial, withinMilliseconds: 1000))
+        }
+    }
+
+    @Test func anIdleKeepAliveConnectionIsClosedAtTheIdleTimeout() async throws {
+        let fixture = TestServer(limits: ServerLimits(idleTimeout: .milliseconds(300)))
+        try await fixture.withServer { port in
+            let request = "GET /-/ready HTTP/1.1\r\nHost: x\r\n\r\n"
+            let fd = try RawHTTPClient.connectAndSend(port: port, request)
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            #expect(recv(fd, &buffer, buffer.count, 0) > 0)
+            #expect(!RawHTTPClient.closedByServer(fd, withinMilliseconds: 100))
+            #expect(RawHTTPClient.closedByServer(fd, withinMilliseconds: 1000))
+        }
+    }
+
+    @Test func anOversizedRequestHeadIsAnswered431() async throws {
+        let fixture = TestServer(limits: ServerLimits(maxHeadBytes: 1024))
+        try await fixture.withServer { port in
+            let padding = String(repeating: "a", count: 2000)
+            let raw = try RawHTTPClient.exchange(
+                port: port, "GET /metrics HTTP/1.1\r\nX-Pad: \(padding)\r\n\r\n")
+            #expect(String(decoding: raw, as: UTF8.self).hasPrefix("HTTP/1.1 431 "))
+            let longTarget = try RawHTTPClient.exchange(port: port, "GET /\(padding) HTTP/1.1\r\n\r\n")
+            #expect(String(decoding: longTarget, as: UTF8.self).hasPrefix("HTTP/1.1 431 "))
+            #expect(try RawHTTPClient.get(port: port, "/metrics", headers: ["X-Small": "1"]).status == 200)
+        }
+    }
+
+    @Test func requestsPastMaxRequestsAreAnswered503() async throws {
+        let fixture = TestServer(held: true, limits: ServerLimits(maxRequests: 1))
+        try await fixture.withServer { port in
+            let first = try RawHTTPClient.connectAndSend(port: port, RawHTTPClient.request("/metrics"))
+            defer { close(first) }
+            usleep(100_000)
+            let second = try RawHTTPClient.get(port: port, "/metrics")
+            #expect(second.status == 503)
+            #expect(second.text == "Limit of concurrent requests reached (1), try again later.\n")
+            fixture.source.release()
+            #expect(try RawHTTPClient.parse(RawHTTPClient.readToEnd(first)).status == 200)
+            #expect(try RawHTTPClient.get(port: port, "/metrics").status == 200)
+        }
+    }
+
+    @Test func anOverrunningCollectionIsReportedFailedAndTheRestIsServed() async throws {
+        let fixture = TestServer(held: true, limits: ServerLimits(scrapeTimeout: .milliseconds(200)))
+        try await fixture.withServer { port in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let response = try RawHTTPClient.get(port: port, "/metrics")
+            #expect(clock.now - start < .seconds(2))
+            #expect(response.status == 200)
+            #expect(
+                response.text.contains(
+                    "port_usage_scrape_collector_success{collector=\"tcp\"} 0\n"))
+            #expect(response.text.contains("port_usage_exporter_build_info{"))
+            #expect(!response.text.contains("port_usage_listeners{"))
+            // Stuck for more than three scrape timeouts: /-/healthy says so, and still answers at once.
+            usleep(500_000)
+            let health = try RawHTTPClient.get(port: port, "/-/healthy")
+            #expect(health.status == 503)
+            #expect(health.text.hasPrefix("Unhealthy: a collection has been running for "))
+            fixture.source.release()
+            usleep(100_000)
+            #expect(try RawHTTPClient.get(port: port, "/-/healthy").status == 200)
+            #expect(try RawHTTPClient.get(port: port, "/metrics").text.contains("port_usage_listeners{"))
+        }
+    }
+
+    @Test func theScrapersTimeoutHeaderShortensTheWait() async throws {
+        let fixture = TestServer(held: true)
+        try await fixture.withServer { port in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let response = try RawHTTPClient.get(
+                port: port, "/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds": "0.8"])
+            let elapsed = clock.now - start
+            #expect(response.status == 200)
+            #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(2), "took \(elapsed)")
+            #expect(response.text.contains("port_usage_scrape_collector_success{collector=\"tcp\"} 0\n"))
+        }
+    }
+
+    @Test func aStuckReloadNeverStallsAScrape() async throws {
+        let reloading = Mutex(false)
+        let fixture = TestServer(reload: {
+            reloading.withLock { $0 = true }
+            usleep(1_500_000)
+        })
+        try await fixture.withServer { port in
+            let reload = try RawHTTPClient.connectAndSend(
+                port: port, RawHTTPClient.request("/-/reload", method: "POST"))
+            defer { close(reload) }
+            while !reloading.withLock({ $0 }) { usleep(10_000) }
+            let clock = ContinuousClock()
+            let start = clock.now
+            #expect(try RawHTTPClient.get(port: port, "/metrics").status == 200)
+            #expect(clock.now - start < .milliseconds(1000))
+            #expect(try RawHTTPClient.parse(RawHTTPClient.readToEnd(reload)).status == 200)
+        }
+    }
+
+    @Test func reloadIsPostOnlyAndRefusedCrossSite() async throws {
+        let fixture = TestServer(reload: {})
+        try await fixture.withServer { port in
+            let put = try RawHTTPClient.get(port: port, "/-/reload", method: "PUT")
+            #expect(put.status == 405)
+            #expect(put.headers["allow"] == "POST")
+            let foreign = try RawHTTPClient.get(
+                port: port, "/-/reload", method: "POST", headers: ["Origin": "http://evil.example"])
+            #expect(foreign.status == 403)
+            let crossSite = try RawHTTPClient.get(
+                port: port, "/-/reload", method: "POST", headers: ["Sec-Fetch-Site": "cross-site"])
+            #expect(crossSite.status == 403)
+            let sameOrigin = try RawHTTPClient.get(
+                port: port, "/-/reload", method: "POST", headers: ["Origin": "http://127.0.0.1"])
+            #expect(sameOrigin.status == 200)
+            #expect(try RawHTTPClient.get(port: port, "/-/reload", method: "POST").status == 200)
+        }
+    }
+
+    @Test func absoluteFormTargetsAndSecurityHeaders() async throws {
+        let fixture = TestServer()
+        try await fixture.withServer { port in
+            let absolute = try RawHTTPClient.get(port: port, "http://127.0.0.1:\(port)/metrics?x=1")
+            #expect(absolute.status == 200)
+            #expect(absolute.text.contains("port_usage_listeners{"))
+            let landing = try RawHTTPClient.get(port: port, "HTTP://example/")
+            #expect(landing.status == 200)
+            #expect(landing.headers["x-content-type-options"] == "nosniff")
+            #expect(landing.headers["content-security-policy"]?.hasPrefix("default-src 'none'; ") == true)
+        }
+    }
+
+    @Test func shutdownFinishesPromptlyWithACollectionStuckInTheKernel() async throws {
+        let fixture = TestServer(held: true)
+        let addresses = try await fixture.server.start()
+        let stuck = try RawHTTPClient.connectAndSend(
+            port: addresses[0].port!, RawHTTPClient.request("/metrics"))
+        defer { close(stuck) }
+        usleep(100_000)
+        let clock = ContinuousClock()
+        let start = clock.now
+        await fixture.server.shutdown()
+        #expect(clock.now - start < .seconds(2))
+        #expect(RawHTTPClient.closedByServer(stuck, withinMilliseconds: 1000))
+        fixture.source.release()
+    }
+}

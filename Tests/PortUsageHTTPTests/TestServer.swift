@@ -1,0 +1,77 @@
+import Logging
+import PortUsageCore
+import PortUsageHTTP
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A source that returns a fixed snapshot (one listener on 768/tcp) after a delay, or only once released,
+/// and counts how often it was asked.
+final class CountingSource: SocketSource {
+    let calls = Atomic<Int>(0)
+    let delay: Duration
+    private let held = Mutex(false)
+
+    init(delay: Duration, held: Bool = false) {
+        self.delay = delay
+        self.held.withLock { $0 = held }
+    }
+
+    /// Lets a held source answer.
+    func release() {
+        held.withLock { $0 = false }
+    }
+
+    func snapshot() -> SocketSnapshot {
+        calls.add(1, ordering: .relaxed)
+        let clock = ContinuousClock()
+        let end = clock.now + delay
+        while clock.now < end || held.withLock({ $0 }) { usleep(1000) }
+        var counts = SocketTableCounts()
+        counts.listeners[ListenerKey(port: 768, exposure: .any)] = 1
+        counts.states[.listen] = 1
+        return SocketSnapshot(readings: [
+            TableReading(table: .tcp, result: .success(counts), durationSeconds: 0.001)
+        ])
+    }
+}
+
+/// A server on an ephemeral loopback port over a ``CountingSource``.
+struct TestServer {
+    let source: CountingSource
+    let server: MetricsServer
+
+    init(
+        delay: Duration = .zero, held: Bool = false,
+        listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 0)],
+        limits: ServerLimits = ServerLimits(), reload: MetricsServer.ReloadAction? = nil
+    ) {
+        source = CountingSource(delay: delay, held: held)
+        let logger = Logger(label: "test")
+        let buildInfo = BuildInfo(version: "9.9.9", revision: "r", swiftVersion: "6")
+        let collector = PortUsageCollector(
+            source: source, classifier: PortClassifier(registry: .embedded),
+            options: CollectorOptions(tables: [.tcp]), buildInfo: buildInfo, logger: logger)
+        server = MetricsServer(
+            configuration: .init(
+                listenAddresses: listen, telemetryPath: "/metrics", reload: reload, limits: limits,
+                shutdownGrace: .milliseconds(500)),
+            collector: collector, buildInfo: buildInfo, logger: logger)
+    }
+
+    /// Starts the server, runs `body` with its port, and shuts it down (releasing a held source first).
+    func withServer(_ body: (Int) async throws -> Void) async throws {
+        let addresses = try await server.start()
+        do {
+            try await body(addresses[0].port!)
+        } catch {
+            source.release()
+            await server.shutdown()
+            throw error
+        }
+        source.release()
+        await server.shutdown()
+    }
+}
