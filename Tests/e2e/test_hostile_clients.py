@@ -156,7 +156,7 @@ def test_an_oversized_request_head_is_refused_with_431():
 
 
 def test_sigterm_during_a_scrape_storm_exits_0_promptly():
-    for run in range(5):
+    for run in range(10):
         with Exporter() as exporter:
             stop = threading.Event()
 
