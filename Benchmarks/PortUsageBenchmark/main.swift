@@ -36,7 +36,11 @@ func compare(title: String, procRoot: String, runs: Int, extra: [(String, () thr
         source: source, classifier: PortClassifier(registry: .embedded), options: options,
         buildInfo: BuildInfo(version: "bench", revision: "", swiftVersion: ""), logger: quietLogger)
     var bytes = 0
-    for file in files { try FileReader.forEachChunk(of: file) { bytes += $0.count } }
+    for file in files {
+        try FileReader.forEachChunk(of: file, limit: ProcNetSource.defaultMaximumTableBytes) {
+            bytes += $0.count
+        }
+    }
     var works: [(String, () throws -> Void)] = [
         ("our socket snapshot, in process (read + parse)", { _ = source.snapshot() }),
         (
@@ -45,7 +49,13 @@ func compare(title: String, procRoot: String, runs: Int, extra: [(String, () thr
         ),
         (
             "read of the same files, in process (no parse)",
-            { for file in files { try FileReader.forEachChunk(of: file) { _ in } } }
+            {
+                for file in files {
+                    try FileReader.forEachChunk(of: file, limit: ProcNetSource.defaultMaximumTableBytes) {
+                        _ in
+                    }
+                }
+            }
         ),
         ("cat", { try Subprocess.run(["cat"] + files) }),
     ]

@@ -37,7 +37,7 @@ import Testing
         defer { umask(previous) }
         try TextfileWriter(path: path).write(families)
         #expect(
-            try FileReader.readText(path) == "# HELP port_usage_listeners Listeners.\n"
+            try FileReader.readText(path, limit: 1 << 20) == "# HELP port_usage_listeners Listeners.\n"
                 + "# TYPE port_usage_listeners gauge\nport_usage_listeners 2\n")
         var info = stat()
         #expect(stat(path, &info) == 0)
@@ -55,7 +55,7 @@ import Testing
         var after = stat()
         stat(path, &after)
         #expect(before.st_ino != after.st_ino)
-        #expect(try FileReader.readAll(path).isEmpty)
+        #expect(try FileReader.readConfigurationFile(path, limit: 1 << 20).isEmpty)
     }
 
     @Test func aFailedWriteLeavesNothingBehindAndNamesThePath() throws {

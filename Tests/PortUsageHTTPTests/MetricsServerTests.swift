@@ -18,7 +18,7 @@ final class CountingSource: SocketSource {
         self.delayMicroseconds = delayMicroseconds
     }
 
-    func snapshot() -> SocketSnapshot {
+    func snapshot(deadline: ContinuousClock.Instant?) -> SocketSnapshot {
         calls.add(1, ordering: .relaxed)
         usleep(delayMicroseconds)
         var counts = SocketTableCounts()
