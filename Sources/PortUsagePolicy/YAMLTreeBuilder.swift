@@ -51,6 +51,8 @@ struct YAMLTreeBuilder {
         throws(PolicyFileError)
     {
         try admit(size: 1, height: 1, line: line, column: column)
+        // An alias inside the collection to its own anchor would make it recursive: it is undefined until the end.
+        if let anchor { anchors[anchor] = nil }
         open.append(OpenCollection(isMapping: isMapping, anchor: anchor, line: line, column: column))
     }
 

@@ -63,6 +63,7 @@ import Testing
         ("services:\n  9100: \"\"\n", 2, 9, "service name must be 1 to 64 bytes on one line"),
         ("- 1\n", 1, 1, "expected a mapping with keys watched_ranges, expected, services, found a list"),
         ("expected: *ssh\n", 1, 11, "YAML: found undefined alias"),
+        ("expected: &x []\nservices: &x {9: *x}\n", 2, 18, "YAML: found undefined alias"),
     ])
     func errorsNameLineColumnAndReason(text: String, line: Int, column: Int, reason: String) {
         #expect {
