@@ -28,6 +28,8 @@ fi
 printf 'Service Name,Port Number,Transport Protocol,Description\necho,7,,"a ""b"",\nc"\n' > "$work/seeds-csv/small"
 cp Deploy/policy.example.yml "$work/seeds-yaml/example"
 printf 'a: &a [*a]\nexpected:\n  - {port: 1-2, protocol: udp}\nservices: {"9/tcp": x}\n' > "$work/seeds-yaml/small"
+printf '%.0s[' {1..70} > "$work/seeds-yaml/deep"
+printf 'a: &a [x, {b: &b [y]}]\nc: [*a, *b, *a]\n' > "$work/seeds-yaml/aliases"
 status=0
 run() {
   local target=$1 seeds=$2
