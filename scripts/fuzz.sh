@@ -32,6 +32,8 @@ printf 'GET /metrics HTTP/1.1\r\nHost: a\r\nAccept: application/openmetrics-text
   > "$work/seeds-http/metrics"
 printf 'POST /-/reload HTTP/1.1\r\nOrigin: http://a\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET http://a/ HTTP/1.0\r\n\r\n' \
   > "$work/seeds-http/pipelined"
+printf '%.0s[' {1..70} > "$work/seeds-yaml/deep"
+printf 'a: &a [x, {b: &b [y]}]\nc: [*a, *b, *a]\n' > "$work/seeds-yaml/aliases"
 status=0
 run() {
   local target=$1 seeds=$2

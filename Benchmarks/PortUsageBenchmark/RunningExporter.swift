@@ -52,7 +52,8 @@ final class RunningExporter {
 
     /// A `/proc/<pid>/status` memory figure in KiB (`VmRSS` now, `VmHWM` the peak).
     func memoryKiB(_ field: String) -> Int {
-        let text = (try? FileReader.readText("/proc/\(pid)/status")) ?? ""
+        let text =
+            (try? FileReader.readText("/proc/\(pid)/status", limit: ProcessMetrics.maximumFileBytes)) ?? ""
         for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
             return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
         }

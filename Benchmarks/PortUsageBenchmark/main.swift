@@ -35,8 +35,9 @@ func compare(title: String, procRoot: String, runs: Int, extra: [(String, () thr
     let collector = PortUsageCollector(
         source: source, classifier: PortClassifier(registry: .embedded), options: options,
         buildInfo: BuildInfo(version: "bench", revision: "", swiftVersion: ""), logger: quietLogger)
+    let limit = ProcNetSource.defaultMaximumTableBytes
     var bytes = 0
-    for file in files { try FileReader.forEachChunk(of: file) { bytes += $0.count } }
+    for file in files { try FileReader.forEachChunk(of: file, limit: limit) { bytes += $0.count } }
     var works: [(String, () throws -> Void)] = [
         ("our socket snapshot, in process (read + parse)", { _ = source.snapshot() }),
         (
@@ -45,7 +46,7 @@ func compare(title: String, procRoot: String, runs: Int, extra: [(String, () thr
         ),
         (
             "read of the same files, in process (no parse)",
-            { for file in files { try FileReader.forEachChunk(of: file) { _ in } } }
+            { for file in files { try FileReader.forEachChunk(of: file, limit: limit) { _ in } } }
         ),
         ("cat", { try Subprocess.run(["cat"] + files) }),
     ]

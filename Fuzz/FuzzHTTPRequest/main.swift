@@ -14,7 +14,7 @@ import Synchronization
 
 /// One listener on 768/tcp, at once.
 struct FixedSource: SocketSource {
-    func snapshot() -> SocketSnapshot {
+    func snapshot(deadline: ContinuousClock.Instant?) -> SocketSnapshot {
         var counts = SocketTableCounts()
         counts.listeners[ListenerKey(port: 768, exposure: .any)] = 1
         return SocketSnapshot(readings: [

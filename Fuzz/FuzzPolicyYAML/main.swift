@@ -1,6 +1,6 @@
 // libFuzzer target for the policy file (--policy.file): any bytes either give a policy or an error that
-// names a position inside the input, never a crash or a hang (aliases are bounded). Run with
-// scripts/fuzz.sh.
+// names a position inside the input, never a crash or a hang (nesting and aliases are bounded as the
+// events arrive). Run with scripts/fuzz.sh.
 import PortUsageCore
 import PortUsagePolicy
 

@@ -110,12 +110,15 @@ struct PushOptions: ParsableArguments {
         return try PushgatewayGroup(baseURL: url, job: job, labels: labels)
     }
 
+    /// The size limit of the password file.
+    private static let passwordFileLimit = 64 << 10
+
     /// The credentials, with the password file's trailing newline removed.
     private func basicAuth() throws -> CurlHTTPClient.BasicAuth? {
         guard let username, let passwordFile else { return nil }
         let password: String
         do {
-            password = try FileReader.readText(passwordFile)
+            password = try FileReader.readText(passwordFile, limit: Self.passwordFileLimit)
         } catch {
             throw ConfigurationError("--push.basic-auth.password-file: \(error)")
         }

@@ -61,7 +61,8 @@ final class ScrapeCoalescer: Sendable {
         }
         guard startsCollection else { return }
         started.add(1, ordering: .relaxed)
-        worker.run(on: eventLoop, { [collector] in collector.collect() }, then: finish)
+        let deadline = ContinuousClock.now + .nanoseconds(timeout.nanoseconds)
+        worker.run(on: eventLoop, { [collector] in collector.collect(deadline: deadline) }, then: finish)
     }
 
     /// Hands a finished collection to every scrape still waiting for it.

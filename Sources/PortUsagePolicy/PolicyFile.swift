@@ -15,13 +15,14 @@ public import PortUsageCore
 ///
 /// Unknown keys are errors, so that a misspelt key never silently widens the policy.
 public enum PolicyFile {
-    /// Reads and parses the file at `path`.
+    /// Reads and parses the file at `path`, a regular file of at most
+    /// ``FileReader/configurationFileLimit`` bytes.
     public static func load(path: String) throws(PolicyFileError) -> PortPolicy {
         let bytes: [UInt8]
         do {
-            bytes = try FileReader.readAll(path)
+            bytes = try FileReader.readConfigurationFile(path, limit: FileReader.configurationFileLimit)
         } catch {
-            throw PolicyFileError(file: path, line: 0, column: 0, reason: "\(error)")
+            throw PolicyFileError(file: path, line: 0, column: 0, reason: error.reason)
         }
         return try parse(bytes, file: path)
     }

@@ -23,7 +23,9 @@ let (inputPath, outputPath) = (arguments[1], arguments[2])
 
 let csv: RegistryCSV
 do {
-    csv = try RegistryCSV(bytes: try FileReader.readAll(inputPath), path: inputPath)
+    csv = try RegistryCSV(
+        bytes: try FileReader.readConfigurationFile(inputPath, limit: IANARegistry.maximumFileBytes),
+        path: inputPath)
 } catch {
     fail("\(error)")
 }

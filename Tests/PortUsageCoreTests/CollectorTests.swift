@@ -113,8 +113,8 @@ struct CollectorTests {
 
     @Test func aMissingOrUnreadableTableFailsOnlyItsCollector() throws {
         let root = try TemporaryProcfs(files: [
-            "tcp": try FileReader.readText(Fixtures.procRoot + "/net/tcp"),
-            "udp": try FileReader.readText(Fixtures.procRoot + "/net/udp"),
+            "tcp": try FileReader.readText(Fixtures.procRoot + "/net/tcp", limit: 1 << 20),
+            "udp": try FileReader.readText(Fixtures.procRoot + "/net/udp", limit: 1 << 20),
         ])
         // tcp6 missing (IPv6 disabled); udp6 a directory, so reading it fails.
         #expect(mkdir(root.path + "/net/udp6", 0o755) == 0)
@@ -176,7 +176,7 @@ struct CollectorTests {
     }
 
     @Test func parseErrorsAccumulateAcrossScrapes() throws {
-        let good = try FileReader.readText(Fixtures.procRoot + "/net/tcp")
+        let good = try FileReader.readText(Fixtures.procRoot + "/net/tcp", limit: 1 << 20)
         let root = try TemporaryProcfs(files: ["tcp": good + "garbage line\n  9: short\n"])
         let collector = collector(procRoot: root.path, options: CollectorOptions(tables: [.tcp]))
         _ = collector.collect()

@@ -12,11 +12,6 @@ import Testing
             name: "port_usage_listeners", help: "Listeners.", type: .gauge, samples: [Sample(value: 2)]),
     ]
 
-    private func temporaryDirectory() -> String {
-        var template = Array("/tmp/pue-textfile-XXXXXX".utf8CString)
-        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    }
-
     private func entries(of directory: String) -> [String] {
         guard let handle = opendir(directory) else { return [] }
         defer { closedir(handle) }
@@ -31,13 +26,13 @@ import Testing
     }
 
     @Test func writesTheTextFormatWithoutProcessMetricsAsMode0644() throws {
-        let directory = temporaryDirectory()
+        let directory = Fixtures.temporaryDirectory()
         let path = directory + "/ports.prom"
         let previous = umask(0o077)
         defer { umask(previous) }
         try TextfileWriter(path: path).write(families)
         #expect(
-            try FileReader.readText(path) == "# HELP port_usage_listeners Listeners.\n"
+            try FileReader.readText(path, limit: 1 << 20) == "# HELP port_usage_listeners Listeners.\n"
                 + "# TYPE port_usage_listeners gauge\nport_usage_listeners 2\n")
         var info = stat()
         #expect(stat(path, &info) == 0)
@@ -46,7 +41,7 @@ import Testing
     }
 
     @Test func replacesTheFileWithANewInode() throws {
-        let path = temporaryDirectory() + "/ports.prom"
+        let path = Fixtures.temporaryDirectory() + "/ports.prom"
         let writer = try TextfileWriter(path: path)
         try writer.write(families)
         var before = stat()
@@ -55,19 +50,65 @@ import Testing
         var after = stat()
         stat(path, &after)
         #expect(before.st_ino != after.st_ino)
-        #expect(try FileReader.readAll(path).isEmpty)
+        #expect(try FileReader.readConfigurationFile(path, limit: 1 << 20).isEmpty)
     }
 
     @Test func aFailedWriteLeavesNothingBehindAndNamesThePath() throws {
-        let directory = temporaryDirectory()
+        let directory = Fixtures.temporaryDirectory()
         let writer = try TextfileWriter(path: directory + "/missing/ports.prom")
         #expect {
             try writer.write(families)
         } throws: { error in
-            (error as? FileSystemError)?.errno == ENOENT
-                && "\(error)".hasPrefix("open \(directory)/missing/.ports.prom.")
+            guard let error = error as? FileSystemError else { return false }
+            return error.errno == ENOENT && error.operation == "open"
+                && error.path.hasPrefix("\(directory)/missing/.ports.prom.") && error.path.hasSuffix(".tmp")
         }
         #expect(entries(of: directory).isEmpty)
+    }
+
+    @Test func aLinkPlantedAtAPredictableTemporaryNameIsNotFollowed() throws {
+        let directory = Fixtures.temporaryDirectory()
+        let victim = directory + "/victim"
+        Fixtures.write(Array("precious\n".utf8), to: victim)
+        // The name the writer used before it drew random ones.
+        let planted = "\(directory)/.ports.prom.\(getpid()).tmp"
+        #expect(symlink(victim, planted) == 0)
+        try TextfileWriter(path: directory + "/ports.prom").write(families)
+        #expect(try FileReader.readText(victim, limit: 1 << 20) == "precious\n")
+        #expect(entries(of: directory) == [".ports.prom.\(getpid()).tmp", "ports.prom", "victim"])
+    }
+
+    @Test func concurrentWritersNeverShareATemporaryFile() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        let writer = try TextfileWriter(path: directory + "/ports.prom")
+        let bodies = (0..<8).map { index in
+            [
+                MetricFamily(
+                    name: "port_usage_listeners", help: "Listeners.", type: .gauge,
+                    samples: (0...index).map { Sample(labels: [Label("port", "\($0)")], value: 1) })
+            ]
+        }
+        let failures = await withTaskGroup(of: Int.self) { group in
+            for body in bodies {
+                group.addTask {
+                    (0..<25).reduce(0) { failed, _ in
+                        do {
+                            try writer.write(body)
+                            return failed
+                        } catch {
+                            return failed + 1
+                        }
+                    }
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(failures == 0)
+        let texts = bodies.map {
+            String(decoding: ExpositionEncoder.encode($0, format: .prometheusText), as: UTF8.self)
+        }
+        #expect(texts.contains(try FileReader.readText(directory + "/ports.prom", limit: 1 << 20)))
+        #expect(entries(of: directory) == ["ports.prom"])
     }
 
     @Test(arguments: ["ports.txt", "/tmp/.prom", "/tmp/ports.prom/", "ports"])

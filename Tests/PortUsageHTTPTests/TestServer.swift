@@ -24,7 +24,7 @@ final class CountingSource: SocketSource {
         held.withLock { $0 = false }
     }
 
-    func snapshot() -> SocketSnapshot {
+    func snapshot(deadline: ContinuousClock.Instant?) -> SocketSnapshot {
         calls.add(1, ordering: .relaxed)
         let clock = ContinuousClock()
         let end = clock.now + delay

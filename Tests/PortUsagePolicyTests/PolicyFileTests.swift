@@ -62,6 +62,8 @@ import Testing
         ("services:\n  9100/sctp: x\n", 2, 3, "unknown protocol in '9100/sctp'; expected tcp or udp"),
         ("services:\n  9100: \"\"\n", 2, 9, "service name must be 1 to 64 bytes on one line"),
         ("- 1\n", 1, 1, "expected a mapping with keys watched_ranges, expected, services, found a list"),
+        ("expected: *ssh\n", 1, 11, "YAML: found undefined alias"),
+        ("expected: &x []\nservices: &x {9: *x}\n", 2, 18, "YAML: found undefined alias"),
     ])
     func errorsNameLineColumnAndReason(text: String, line: Int, column: Int, reason: String) {
         #expect {
@@ -82,8 +84,42 @@ import Testing
         #expect {
             try parse(text)
         } throws: { error in
-            (error as? PolicyFileError)?.reason.contains("too many nodes") == true
+            (error as? PolicyFileError)?.reason
+                == "document expands to too many nodes (more than 100000; aliases?)"
         }
+    }
+
+    @Test func aliasesCopyTheirAnchoredNode() throws {
+        let policy = try parse("expected:\n  - &ssh {port: 22, protocol: tcp}\n  - *ssh\n")
+        #expect(
+            policy.expected == [
+                .init(ports: 22...22, transport: .tcp), .init(ports: 22...22, transport: .tcp),
+            ])
+    }
+
+    /// Each document is about 200 KB (flow, flow mapping, block sequence, block mapping) and is refused at its
+    /// 65th level, before libyaml reads far past it.
+    @Test(arguments: [
+        (String(repeating: "[", count: 200_000), 1, 65),
+        (String(repeating: "{a: ", count: 50_000), 1, 254),
+        (String(repeating: "- ", count: 100_000), 1, 129),
+        ((0..<630).map { String(repeating: " ", count: $0) + "a:\n" }.joined(), 64, 64),
+    ])
+    func deepNestingIsRefusedAtTheFirstLevelTooDeep(text: String, line: Int, column: Int) {
+        #expect(
+            throws: PolicyFileError(
+                file: "policy.yml", line: line, column: column,
+                reason: "document nests too deep (more than 64 levels)")
+        ) { try parse(text) }
+    }
+
+    @Test func anAliasIsAsDeepAsItsAnchoredNode() {
+        let sixty = String(repeating: "[", count: 60) + String(repeating: "]", count: 60)
+        #expect(
+            throws: PolicyFileError(
+                file: "policy.yml", line: 2, column: 9,
+                reason: "document nests too deep (more than 64 levels)")
+        ) { try parse("a: &d \(sixty)\nb: [[[[[*d]]]]]\n") }
     }
 
     @Test func emptyAndMissingFilesAreErrors() {

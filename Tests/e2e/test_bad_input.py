@@ -1,5 +1,6 @@
 """Bad flags, files and requests get clear errors and never crash the exporter."""
 import json
+import os
 import socket
 
 from conftest import FIXTURE_PROC, Exporter, run_exporter
@@ -62,7 +63,58 @@ def test_unreadable_and_missing_tables_fail_only_their_collectors(proc_copy):
         assert len(listeners) == 6
         log = exporter.log_text()
         assert "level=error" in log and "collector=tcp6" in log and "No such file or directory" in log
-        assert "collector=udp6" in log and "Is a directory" in log
+        assert "collector=udp6" in log and f"{proc_copy}/net/udp6: not a regular file (a directory)" in log
+
+
+def test_a_fifo_or_a_device_as_a_table_fails_only_its_collector_at_once(proc_copy):
+    os.unlink(proc_copy / "net" / "tcp")
+    os.mkfifo(proc_copy / "net" / "tcp")
+    os.unlink(proc_copy / "net" / "udp")
+    os.symlink("/dev/zero", proc_copy / "net" / "udp")
+    with Exporter(f"--path.procfs={proc_copy}") as exporter:
+        success = {dict(labels)["collector"]: value for labels, value in exporter.samples("port_usage_scrape_collector_success").items()}
+        assert success == {"tcp": 0, "tcp6": 1, "udp": 0, "udp6": 1, "connections": 1, "process": 1}
+        log = exporter.log_text()
+        assert f"{proc_copy}/net/tcp: not a regular file (a FIFO)" in log
+        assert f"{proc_copy}/net/udp: not a regular file (a character device)" in log
+
+
+def hostile_files(tmp_path, limit_mib):
+    """A FIFO, a character device, a directory and a file one MiB over `limit_mib`, with the reason each is
+    refused for."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    large = tmp_path / "large"
+    large.write_bytes(b"#" * ((limit_mib + 1) << 20))
+    return [
+        (fifo, "not a regular file (a FIFO)"),
+        ("/dev/zero", "not a regular file (a character device)"),
+        (tmp_path, "not a regular file (a directory)"),
+        (large, f"larger than {limit_mib} MiB limit"),
+    ]
+
+
+def test_hostile_policy_files_are_refused_at_once_in_one_line(tmp_path):
+    for path, reason in hostile_files(tmp_path, 1):
+        # A FIFO that blocked the open or a device read to the end would hit the timeout instead.
+        result = run_exporter(f"--policy.file={path}", "--web.listen-address=127.0.0.1:0", timeout=10)
+        assert result.returncode == 1, (path, result)
+        assert result.stderr == f"port_usage_exporter: error: {path}: {reason}\n"
+
+
+def test_hostile_registry_files_are_refused_at_once_in_one_line(tmp_path):
+    for path, reason in hostile_files(tmp_path, 16):
+        result = run_exporter(f"--registry.file={path}", "--web.listen-address=127.0.0.1:0", timeout=10)
+        assert result.returncode == 1, (path, result)
+        assert result.stderr == f"port_usage_exporter: error: registry file {path}: {reason}\n"
+
+
+def test_a_deeply_nested_policy_is_refused_at_once(tmp_path):
+    policy = tmp_path / "policy.yml"
+    policy.write_text("[" * 200_000)
+    result = run_exporter(f"--policy.file={policy}", "--web.listen-address=127.0.0.1:0", timeout=10)
+    assert result.returncode == 1
+    assert result.stderr == f"port_usage_exporter: error: {policy}:1:65: document nests too deep (more than 64 levels)\n"
 
 
 def test_malformed_lines_are_counted_and_logged(proc_copy):
@@ -99,3 +151,15 @@ def test_junk_http_requests_get_400_and_the_server_keeps_serving():
                 assert client.recv(100).startswith(b"HTTP/1.1 400"), junk
         assert exporter.get("/metrics").status == 200
         assert exporter.process.poll() is None
+
+
+def test_hostile_password_files_are_refused_at_once_in_one_line(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    large = tmp_path / "password"
+    large.write_bytes(b"x" * (65 << 10))
+    for path, reason in [(fifo, "not a regular file (a FIFO)"), (large, "larger than 64 KiB limit")]:
+        result = run_exporter("push", "--push.url=http://127.0.0.1:9", "--push.basic-auth.username=u",
+                              f"--push.basic-auth.password-file={path}", timeout=10)
+        assert result.returncode in (1, 2), (path, result)
+        assert result.stderr == f"port_usage_exporter: error: --push.basic-auth.password-file: {path}: {reason}\n"

@@ -35,9 +35,9 @@ public final class PortUsageCollector: Sendable {
         self.logger = logger
     }
 
-    /// Collects now.
-    public func collect() -> Scrape {
-        assemble(snapshot: source.snapshot(), start: ContinuousClock().now)
+    /// Collects now; a socket table still being read at `deadline` fails with a timeout.
+    public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
+        assemble(snapshot: source.snapshot(deadline: deadline), start: ContinuousClock().now)
     }
 
     /// Collects everything but the socket tables, which are reported failed for `reason`: the answer to

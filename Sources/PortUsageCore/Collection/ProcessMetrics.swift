@@ -9,6 +9,9 @@ public struct ProcessMetrics: Sendable {
     /// The procfs of the exporter's own process; always the real `/proc`, whatever `--path.procfs` says.
     public let procRoot: String
 
+    /// The most bytes read from one file under `/proc`; `/proc/stat` of a large host is some hundred KiB.
+    public static let maximumFileBytes = 16 << 20
+
     /// The system boot time (`btime` of `/proc/stat`), read once: it does not change while the system runs.
     private let bootTime: Result<Double, any Error>
 
@@ -20,7 +23,7 @@ public struct ProcessMetrics: Sendable {
     /// Reads the process metrics, or throws naming the file that could not be read or parsed.
     public func families() throws -> [MetricFamily] {
         let statPath = procRoot + "/self/stat"
-        let stat = try FileReader.readText(statPath)
+        let stat = try FileReader.readText(statPath, limit: Self.maximumFileBytes)
         // The command name in field 2 may hold spaces and parentheses; the fields after it start past the last ')'.
         guard let close = stat.lastIndex(of: ")") else {
             throw ProcessMetricsError("\(statPath): no ')' found")
@@ -60,7 +63,8 @@ public struct ProcessMetrics: Sendable {
 
     private static func readBootTime(procRoot: String) throws -> Double {
         let path = procRoot + "/stat"
-        for line in try FileReader.readText(path).split(separator: "\n") where line.hasPrefix("btime ") {
+        for line in try FileReader.readText(path, limit: maximumFileBytes).split(separator: "\n")
+        where line.hasPrefix("btime ") {
             if let value = Double(line.dropFirst(6)) { return value }
         }
         throw ProcessMetricsError("\(path): no btime line")

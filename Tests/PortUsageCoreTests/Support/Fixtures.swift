@@ -1,6 +1,10 @@
 import PortUsageCore
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Paths to the committed fixtures and helpers to parse text as a socket table.
 enum Fixtures {
     /// `Fixtures/proc`: `/proc/net/{tcp,tcp6,udp,udp6}` captured on a Debian 12 x86_64 host with a known
@@ -14,6 +18,21 @@ enum Fixtures {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(4)
         return parts.joined(separator: "/")
+    }
+
+    /// A new empty directory under /tmp.
+    static func temporaryDirectory() -> String {
+        var template = Array("/tmp/pue-test-XXXXXX".utf8CString)
+        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    }
+
+    /// Writes `bytes` to a new file at `path`.
+    static func write(_ bytes: [UInt8], to path: String) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        precondition(descriptor >= 0, "open \(path)")
+        defer { close(descriptor) }
+        precondition(
+            bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == bytes.count)
     }
 
     /// Parses `text` as a whole table.
