@@ -8,7 +8,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import BINARY, REPO, run_exporter
+from conftest import BINARY, REPO, exporter_writable_dir, run_exporter
 
 DEPLOY = REPO / "Deploy"
 RULES = DEPLOY / "prometheus" / "rules.yml"
@@ -144,8 +144,8 @@ def test_generator_check_fails_on_drift(tmp_path):
     assert result.returncode == 1 and "prometheusrule.yaml" in result.stderr
 
 
-def test_example_policy_loads(tmp_path):
-    result = run_exporter("textfile", f"--policy.file={DEPLOY / 'policy.example.yml'}",
-                          f"--textfile.path={tmp_path / 'out.prom'}")
+def test_example_policy_loads(exporter_tmp):
+    out = exporter_writable_dir(exporter_tmp / "out") / "out.prom"
+    result = run_exporter("textfile", f"--policy.file={DEPLOY / 'policy.example.yml'}", f"--textfile.path={out}")
     assert result.returncode == 0, result.stderr
-    assert "port_usage_unexpected_listeners" in (tmp_path / "out.prom").read_text()
+    assert "port_usage_unexpected_listeners" in out.read_text()
