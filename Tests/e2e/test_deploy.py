@@ -77,7 +77,8 @@ def test_systemd_units_verify_and_are_hardened(tmp_path):
         assert level and float(level.group(1)) <= 2.0, security.stdout[-500:]
     main = (DEPLOY / "systemd" / "port_usage_exporter.service").read_text()
     for directive in ["DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes",
-                      "PrivateTmp=yes", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX", "CapabilityBoundingSet=\n",
+                      "PrivateTmp=yes", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK\n",
+                      "CapabilityBoundingSet=\n", "SystemCallFilter=setrlimit prlimit64\n", "LimitNOFILE=8192:8192\n",
                       "EnvironmentFile=-/etc/default/port_usage_exporter"]:
         assert directive in main
 
