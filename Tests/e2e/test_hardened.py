@@ -19,9 +19,9 @@
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -30,8 +30,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import (BINARY, IS_ROOT, REPO, Exporter, exporter_command, exporter_ids, free_port,
-                      unprivileged_prefix)
+from conftest import BINARY, IS_ROOT, REPO, Exporter, exporter_ids, free_port, unprivileged_prefix
 
 UNIT = REPO / "Deploy" / "systemd" / "port_usage_exporter.service"
 UNIT_ENV = REPO / "Deploy" / "systemd" / "port_usage_exporter.env"
@@ -79,6 +78,35 @@ def exporter_pid(root):
                 pass
         time.sleep(0.05)
     raise AssertionError(f"no {binary} under pid {root}")
+
+
+class SandboxedExporter(Exporter):
+    """An Exporter under a sandbox that forks (bwrap), so its process is not the binary: `pid` is the
+    binary's. Stopped by SIGTERM to the binary itself (a change of user clears the parent-death signal, so
+    killing bwrap would leave it running); `status` is its exit status, which bwrap passes on."""
+
+    def __enter__(self):
+        super().__enter__()
+        self.pid, self.status = exporter_pid(self.process.pid), None
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if self.process.poll() is None:
+                os.kill(self.pid, signal.SIGTERM)
+            self.status = self.process.wait(timeout=10)
+        finally:
+            super().__exit__(*exc)
+
+
+def wait_for_reload(exporter, before):
+    """Waits until the policy's last successful reload is later than `before`."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if exporter.samples("port_usage_config_last_reload_success_timestamp_seconds")[frozenset()] > before:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the policy was not reloaded")
 
 
 class Listener:
@@ -330,31 +358,25 @@ def test_systemd_unit_settings_serve_scrapes():
             with SystemdRunExporter(settings, port) as exporter:
                 assert_serves_listener(exporter, listener.port)
             return
-        with Exporter(*unit_args(), port=port, prefix=unit_emulation_prefix(settings)) as exporter:
-            pid = exporter_pid(exporter.process.pid)
-            status = status_of(pid)
+        with SandboxedExporter(*unit_args(), port=port, prefix=unit_emulation_prefix(settings)) as exporter:
+            status = status_of(exporter.pid)
             assert_unprivileged(status, 65534, 65534)
             assert status["Seccomp"] == "2" and int(status["Seccomp_filters"]) == len(
                 unit_sandbox_spec(settings)["filters"]), status
-            root = next(line.split() for line in Path(f"/proc/{pid}/mountinfo").read_text().splitlines()
+            root = next(line.split() for line in Path(f"/proc/{exporter.pid}/mountinfo").read_text().splitlines()
                         if line.split()[4] == "/")
             assert "ro" in root[5].split(","), root
-            soft_hard = nofile_limit(settings)
-            limits = next(line for line in Path(f"/proc/{pid}/limits").read_text().splitlines()
+            limits = next(line for line in Path(f"/proc/{exporter.pid}/limits").read_text().splitlines()
                           if line.startswith("Max open files"))
-            assert limits.split()[3:5] == [str(soft_hard[0]), str(soft_hard[1])], limits
+            assert limits.split()[3:5] == [str(limit) for limit in nofile_limit(settings)], limits
             assert_serves_listener(exporter, listener.port)
             assert exporter.samples("port_usage_config_last_reload_successful") == {frozenset(): 1}
             # ExecReload= sends SIGHUP: the policy is read again under the same filters.
-            os.kill(pid, 1)
-            time.sleep(0.5)
+            before = exporter.samples("port_usage_config_last_reload_success_timestamp_seconds")[frozenset()]
+            os.kill(exporter.pid, signal.SIGHUP)
+            wait_for_reload(exporter, before)
             assert_serves_listener(exporter, listener.port)
-            assert exporter.samples("port_usage_config_last_reload_successful") == {frozenset(): 1}
-            assert exporter.process.poll() is None
-    if not SYSTEMD_IS_PID1:
-        print("systemd unit emulated (PID 1 is not systemd): read-only /, PrivateTmp, PrivateDevices, "
-              "ProtectHome, LimitNOFILE, nobody without capabilities, no_new_privs, SystemCallFilter, "
-              "RestrictAddressFamilies, MemoryDenyWriteExecute, UMask")
+        assert exporter.status == 0, exporter.log_text()[-2000:]  # SIGTERM: a clean exit, not SIGSYS
 
 
 def test_unit_syscall_filter_follows_systemd_semantics():
@@ -382,7 +404,7 @@ def daemonset_container():
     return spec, spec["containers"][0]
 
 
-def daemonset_prefix(policy_dir):
+def daemonset_prefix():
     """bwrap | setpriv with exactly the DaemonSet's securityContext (container settings over pod ones)."""
     if not (BWRAP and SETPRIV):
         pytest.skip("needs bwrap (Debian package bubblewrap) and setpriv (util-linux); scripts/test.sh installs them")
@@ -433,19 +455,20 @@ def daemonset_args(mount_path, directory):
 
 def test_daemonset_security_context_serves_scrapes(exporter_tmp):
     mount_path, directory = configmap_volume(exporter_tmp)
-    prefix, (uid, gid) = daemonset_prefix(directory)
+    prefix, (uid, gid) = daemonset_prefix()
     port = free_port()
     args = daemonset_args(mount_path, directory)
-    with Listener() as listener, Exporter(*args, port=port, prefix=prefix) as exporter:
-        pid = exporter_pid(exporter.process.pid)
-        assert_unprivileged(status_of(pid), uid, gid)
+    with Listener() as listener, SandboxedExporter(*args, port=port, prefix=prefix) as exporter:
+        assert_unprivileged(status_of(exporter.pid), uid, gid)
         assert_serves_listener(exporter, listener.port)
         assert exporter.samples("port_usage_config_last_reload_successful") == {frozenset(): 1}
         # --web.enable-lifecycle from the manifest: POST /-/reload re-reads the mounted policy.
+        before = exporter.samples("port_usage_config_last_reload_success_timestamp_seconds")[frozenset()]
         request = urllib.request.Request(exporter.base + "/-/reload", method="POST")
         assert urllib.request.urlopen(request, timeout=10).status == 200
+        wait_for_reload(exporter, before)
         assert_serves_listener(exporter, listener.port)
-        assert exporter.process.poll() is None
+    assert exporter.status == 0, exporter.log_text()[-2000:]
 
 
 # The negative control: the same sandboxes deny what the exporter must not need.
@@ -500,8 +523,7 @@ def test_unit_sandbox_denies_capabilities_families_and_syscalls():
     assert run_probe(prefix, "chroot") == {"signal": 31}
 
 
-def test_daemonset_sandbox_denies_capabilities(exporter_tmp):
-    _, directory = configmap_volume(exporter_tmp)
-    prefix, _ = daemonset_prefix(directory)
+def test_daemonset_sandbox_denies_capabilities():
+    prefix, _ = daemonset_prefix()
     probe = run_probe(prefix, "so_debug", "packet_socket", "write_root", "chroot")
     assert probe == {"so_debug": "EACCES", "packet_socket": "EPERM", "write_root": "EROFS", "chroot": "EPERM"}, probe
