@@ -208,6 +208,13 @@ class Daemon:
     def __enter__(self):
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            return self.wait_ready()
+        except BaseException:
+            self.__exit__()  # a server that never became ready must not outlive the test
+            raise
+
+    def wait_ready(self):
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
