@@ -16,6 +16,7 @@
 - A negative control runs probes under the same sandboxes: what needs a capability, a denied address
   family or a denied system call fails there.
 """
+import ast
 import json
 import os
 import shutil
@@ -30,10 +31,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BINARY, IS_ROOT, REPO, Exporter, exporter_ids, free_port, unprivileged_prefix
+from conftest import BINARY, IS_ROOT, REPO, Daemon, Exporter, exporter_ids, free_port, samples_in, unprivileged_prefix
 
 UNIT = REPO / "Deploy" / "systemd" / "port_usage_exporter.service"
 UNIT_ENV = REPO / "Deploy" / "systemd" / "port_usage_exporter.env"
+PUSH_UNIT = REPO / "Deploy" / "systemd" / "port_usage_exporter-push.service"
 DAEMONSET = REPO / "Deploy" / "kubernetes" / "daemonset.yaml"
 CONFIGMAP = REPO / "Deploy" / "kubernetes" / "configmap-policy.yaml"
 SANDBOX_EXEC = Path(__file__).with_name("sandbox_exec.py")
@@ -86,7 +88,11 @@ class SandboxedExporter(Exporter):
     killing bwrap would leave it running); `status` is its exit status, which bwrap passes on."""
 
     def __enter__(self):
-        super().__enter__()
+        try:
+            super().__enter__()
+        except BaseException:
+            kill_orphans(self.args)
+            raise
         self.pid, self.status = exporter_pid(self.process.pid), None
         return self
 
@@ -97,6 +103,18 @@ class SandboxedExporter(Exporter):
             self.status = self.process.wait(timeout=10)
         finally:
             super().__exit__(*exc)
+
+
+def kill_orphans(args):
+    """Kills what is left of a sandbox that failed: the binary started with exactly `args`' tail, whose
+    parent (bwrap) is gone."""
+    tail = "\0".join([str(BINARY), *args[args.index(str(BINARY)) + 1:]]).encode()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes().rstrip(b"\0") == tail:
+                os.kill(int(entry.name), signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def wait_for_reload(exporter, before):
@@ -158,7 +176,21 @@ def test_the_unprivileged_prefix_denies_what_needs_a_capability():
     assert probe == {"so_debug": "EACCES", "packet_socket": "EPERM"}, probe
 
 
-# The systemd unit.
+def test_no_e2e_test_starts_the_binary_around_the_unprivileged_prefix():
+    """Exporters start only through conftest (Exporter, run_exporter, exporter_command): no test file passes
+    BINARY to subprocess itself, where it would run as root and hide a privilege bug again."""
+    offenders = []
+    for path in sorted(Path(__file__).parent.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id == "subprocess":
+                names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+                if "BINARY" in names:
+                    offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
+
+
+# The systemd units.
 
 def unit_settings(path=UNIT):
     """The [Service] settings of a unit file as (key, value) pairs in file order (keys repeat)."""
@@ -377,6 +409,52 @@ def test_systemd_unit_settings_serve_scrapes():
             wait_for_reload(exporter, before)
             assert_serves_listener(exporter, listener.port)
         assert exporter.status == 0, exporter.log_text()[-2000:]  # SIGTERM: a clean exit, not SIGSYS
+
+
+def test_without_admitting_setpriority_the_unit_kills_the_exporter():
+    """The filter is live against the exporter itself: without the unit's SystemCallFilter=setpriority line
+    (the unit as shipped before it), libdispatch's first worker thread is killed with SIGSYS. If this starts
+    passing without the kill, the Swift runtime stopped calling setpriority and the line can go."""
+    settings = [(key, value) for key, value in unit_settings() if (key, value) != ("SystemCallFilter", "setpriority")]
+    assert len(settings) == len(unit_settings()) - 1
+    if SYSTEMD_IS_PID1:
+        pytest.skip("PID 1 is systemd: the unit runs under systemd itself, not under the emulation")
+    port = free_port()
+    command = [*unit_emulation_prefix(settings), str(BINARY), f"--web.listen-address=127.0.0.1:{port}"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        status = process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.kill(exporter_pid(process.pid), signal.SIGTERM)
+        process.wait(timeout=10)
+        raise AssertionError("the exporter ran 15 s under the unit without setpriority")
+    assert status == 128 + signal.SIGSYS, status  # bwrap exits with 128 + its child's signal
+
+
+def test_push_unit_settings_push_to_a_gateway(tmp_path):
+    """The one-shot push unit: the same hardening, and libcurl (loaded with dlopen) under its filters."""
+    pushgateway = shutil.which("prometheus-pushgateway")
+    assert pushgateway, "prometheus-pushgateway (Debian package) is required"
+    settings = unit_settings(PUSH_UNIT)
+    assert "$PORT_USAGE_EXPORTER_PUSH_ARGS" in last(settings, "ExecStart")
+    gateway = free_port()
+    base = f"http://127.0.0.1:{gateway}"
+    args = ["push", f"--push.url={base}", "--push.grouping=instance=hardened", "--push.retries=0"]
+    if SYSTEMD_IS_PID1 and SYSTEMD_RUN:
+        ignored = SystemdRunExporter.IGNORED
+        command = [SYSTEMD_RUN, f"--unit=pue-e2e-push-{uuid.uuid4().hex[:12]}.service", "--quiet", "--collect",
+                   "--wait", *[f"--property={k}={v}" for k, v in settings if k not in ignored], "--", str(BINARY)]
+    else:
+        command = [*unit_emulation_prefix(settings), str(BINARY)]
+    daemon = Daemon([pushgateway, f"--web.listen-address=127.0.0.1:{gateway}", "--persistence.file="],
+                    f"{base}/-/ready", tmp_path / "pushgateway.log")
+    with Listener() as listener, daemon:
+        result = subprocess.run([*command, *args], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, (result.returncode, result.stderr[-2000:])
+        text = urllib.request.urlopen(f"{base}/metrics", timeout=5).read().decode()
+    pushed = {dict(labels)["port"]: value for labels, value in samples_in(text, "port_usage_listeners").items()
+              if dict(labels).get("instance") == "hardened" and dict(labels)["protocol"] == "tcp"}
+    assert pushed.get(str(listener.port)) == 1, sorted(pushed)
 
 
 def test_unit_syscall_filter_follows_systemd_semantics():
