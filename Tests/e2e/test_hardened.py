@@ -367,15 +367,24 @@ def unit_args():
     return [replaced.get(arg, arg) for arg in args if replaced.get(arg, arg)]
 
 
+SYSTEMD_RUN_IGNORED = {"Type", "ExecStart", "ExecReload", "EnvironmentFile", "Restart", "RestartSec"}
+USE_SYSTEMD_RUN = SYSTEMD_IS_PID1 and SYSTEMD_RUN is not None
+
+
+def systemd_run_prefix(settings, unit, *options):
+    """systemd-run starting a transient service with the unit file's own [Service] settings."""
+    if not IS_ROOT:
+        pytest.skip("starting a system service with systemd-run needs root")
+    properties = [f"--property={key}={value}" for key, value in settings if key not in SYSTEMD_RUN_IGNORED]
+    return [SYSTEMD_RUN, f"--unit={unit}", "--quiet", "--collect", "--wait", *options, *properties, "--"]
+
+
 class SystemdRunExporter(Exporter):
     """The exporter as a transient service with the unit's own [Service] settings (PID 1 is systemd)."""
-    IGNORED = {"Type", "ExecStart", "ExecReload", "EnvironmentFile", "Restart", "RestartSec"}
 
     def __init__(self, settings, port):
         self.unit = f"pue-e2e-{uuid.uuid4().hex[:12]}.service"
-        properties = [f"--property={key}={value}" for key, value in settings if key not in self.IGNORED]
-        super().__init__(*unit_args(), port=port, prefix=[SYSTEMD_RUN, f"--unit={self.unit}", "--quiet",
-                                                          "--collect", "--wait", *properties, "--"])
+        super().__init__(*unit_args(), port=port, prefix=systemd_run_prefix(settings, self.unit))
 
     def __exit__(self, *exc):
         subprocess.run(["systemctl", "stop", self.unit], capture_output=True, timeout=30)
@@ -386,7 +395,7 @@ def test_systemd_unit_settings_serve_scrapes():
     settings = unit_settings()
     with Listener() as listener:
         port = free_port()
-        if SYSTEMD_IS_PID1 and SYSTEMD_RUN:
+        if USE_SYSTEMD_RUN:
             with SystemdRunExporter(settings, port) as exporter:
                 assert_serves_listener(exporter, listener.port)
             return
@@ -417,8 +426,8 @@ def test_without_admitting_setpriority_the_unit_kills_the_exporter():
     passing without the kill, the Swift runtime stopped calling setpriority and the line can go."""
     settings = [(key, value) for key, value in unit_settings() if (key, value) != ("SystemCallFilter", "setpriority")]
     assert len(settings) == len(unit_settings()) - 1
-    if SYSTEMD_IS_PID1:
-        pytest.skip("PID 1 is systemd: the unit runs under systemd itself, not under the emulation")
+    if USE_SYSTEMD_RUN:
+        pytest.skip("PID 1 is systemd: the exporter's SIGSYS is checked under the emulation only")
     port = free_port()
     command = [*unit_emulation_prefix(settings), str(BINARY), f"--web.listen-address=127.0.0.1:{port}"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -440,10 +449,8 @@ def test_push_unit_settings_push_to_a_gateway(tmp_path):
     gateway = free_port()
     base = f"http://127.0.0.1:{gateway}"
     args = ["push", f"--push.url={base}", "--push.grouping=instance=hardened", "--push.retries=0"]
-    if SYSTEMD_IS_PID1 and SYSTEMD_RUN:
-        ignored = SystemdRunExporter.IGNORED
-        command = [SYSTEMD_RUN, f"--unit=pue-e2e-push-{uuid.uuid4().hex[:12]}.service", "--quiet", "--collect",
-                   "--wait", *[f"--property={k}={v}" for k, v in settings if k not in ignored], "--", str(BINARY)]
+    if USE_SYSTEMD_RUN:
+        command = [*systemd_run_prefix(settings, f"pue-e2e-push-{uuid.uuid4().hex[:12]}.service"), str(BINARY)]
     else:
         command = [*unit_emulation_prefix(settings), str(BINARY)]
     daemon = Daemon([pushgateway, f"--web.listen-address=127.0.0.1:{gateway}", "--persistence.file="],
@@ -590,15 +597,21 @@ def run_probe(prefix, *names):
 
 
 def test_unit_sandbox_denies_capabilities_families_and_syscalls():
-    if SYSTEMD_IS_PID1:
-        pytest.skip("PID 1 is systemd: the unit runs under systemd itself, not under the emulation")
-    # The probe is executed by sandbox_exec.py in place of the exporter, under the same filters.
-    prefix = unit_emulation_prefix(unit_settings())
+    settings = unit_settings()
+    if USE_SYSTEMD_RUN:  # the probe as a transient service with the unit's settings, its output piped back
+        prefix = systemd_run_prefix(settings, f"pue-e2e-probe-{uuid.uuid4().hex[:12]}.service", "--pipe")
+    else:  # the probe is executed by sandbox_exec.py in place of the exporter, under the same filters
+        prefix = unit_emulation_prefix(settings)
     probe = run_probe(prefix, "so_debug", "packet_socket", "netlink_socket", "write_root", "raise_nofile")
     assert probe == {"so_debug": "EACCES", "packet_socket": "EAFNOSUPPORT", "netlink_socket": "ok",
                      "write_root": "EROFS", "raise_nofile": "ok"}, probe
     # A system call of ~@privileged: systemd kills the service with SIGSYS (no SystemCallErrorNumber=).
-    assert run_probe(prefix, "chroot") == {"signal": 31}
+    if USE_SYSTEMD_RUN:
+        killed = subprocess.run([*prefix, SYSTEM_PYTHON, "-I", "-c", PROBE, "chroot"], capture_output=True,
+                                text=True, timeout=30)
+        assert killed.returncode != 0 and "chroot" not in killed.stdout, killed
+    else:
+        assert run_probe(prefix, "chroot") == {"signal": 31}
 
 
 def test_daemonset_sandbox_denies_capabilities():
