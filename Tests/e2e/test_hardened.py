@@ -2,14 +2,15 @@
 
 - Every e2e exporter runs as nobody with no capabilities (conftest.exporter_command); the first test checks
   that this is really so.
-- Deploy/systemd/port_usage_exporter.service: started with systemd-run and the unit's own [Service]
+- Deploy/systemd/port_usage_exporter.service (serving) and port_usage_exporter-push.service (pushing to a
+  real Pushgateway): started with systemd-run and the unit's own [Service]
   settings where PID 1 is systemd. Elsewhere (containers, this sandbox) the settings are emulated from the
   unit file: bubblewrap for the mounts (ProtectSystem=strict: read-only /; PrivateTmp; PrivateDevices;
   ProtectHome), prlimit for LimitNOFILE, setpriv for the user and capabilities (DynamicUser as nobody,
   CapabilityBoundingSet=, AmbientCapabilities=, NoNewPrivileges), and seccomp filters built with
   libseccomp from SystemCallFilter (with systemd's own group lists, from systemd-analyze),
   SystemCallErrorNumber, RestrictAddressFamilies and MemoryDenyWriteExecute, stacked as systemd stacks
-  them. Not emulated: the other Protect*/Restrict* settings, PrivateUsers, RemoveIPC, MemoryMax, TasksMax.
+  them, and UMask. Not emulated: the other Protect*/Restrict* settings, PrivateUsers, RemoveIPC, MemoryMax, TasksMax.
 - Deploy/kubernetes/daemonset.yaml: the container's securityContext (runAsUser/runAsGroup, capabilities
   drop ALL, allowPrivilegeEscalation false, readOnlyRootFilesystem) on the host network, the manifest's
   args, and the policy from the ConfigMap. The RuntimeDefault seccomp profile is not emulated.
