@@ -1,10 +1,19 @@
 """Shared helpers for the end-to-end tests: run the built exporter, scrape it, parse what it serves.
 
 Everything talks to 127.0.0.1 or ::1 only, with bounded waits.
+
+The exporter always runs the way it is deployed: when the tests run as root, every exporter they start runs
+through `exporter_command`, which prefixes `setpriv` to become nobody:nogroup with no supplementary groups,
+no capabilities (effective, permitted, inheritable, ambient, bounding) and no_new_privs. Files it reads
+belong in `exporter_tmp` (a directory nobody can traverse), files it writes in a directory made by
+`exporter_writable_dir`. pytest's own tmp_path sits under a 0700 root directory the exporter cannot enter.
 """
+import contextlib
+import grp
 import gzip
 import json
 import os
+import pwd
 import resource
 import shutil
 import signal
@@ -20,9 +29,78 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 REPO = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("PUE_BINARY", REPO / ".build" / "debug" / "port_usage_exporter"))
+BINARY = Path(os.environ.get("PUE_BINARY", REPO / ".build" / "debug" / "port_usage_exporter")).absolute()
 FIXTURE_PROC = REPO / "Tests" / "PortUsageCoreTests" / "Fixtures" / "proc"
 IS_ROOT = os.geteuid() == 0
+EXPORTER_USER, EXPORTER_GROUP = "nobody", "nogroup"
+
+
+def unprivileged_prefix():
+    """The command prefix that starts the exporter unprivileged: empty unless the tests run as root (then
+    the exporter already runs as the test's unprivileged user)."""
+    if not IS_ROOT:
+        return []
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (Debian package util-linux) is required to run the exporter unprivileged"
+    return [setpriv, f"--reuid={EXPORTER_USER}", f"--regid={EXPORTER_GROUP}", "--clear-groups",
+            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+
+
+def exporter_command(*args, prefix=None):
+    """The argv that runs the built binary with `args`, unprivileged (see unprivileged_prefix) unless
+    another `prefix` (a sandbox that drops privileges itself) is given."""
+    return [*(unprivileged_prefix() if prefix is None else prefix), str(BINARY), *args]
+
+
+def exporter_ids():
+    """(uid, gid) the exporter runs as."""
+    if not IS_ROOT:
+        return os.getuid(), os.getgid()
+    return pwd.getpwnam(EXPORTER_USER).pw_uid, grp.getgrnam(EXPORTER_GROUP).gr_gid
+
+
+@contextlib.contextmanager
+def exporter_directory(prefix="pue-e2e-"):
+    """A fresh directory under the system temporary directory that the unprivileged exporter can traverse
+    and read (0755, parents checked), removed afterwards."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        path.chmod(0o755)
+        for parent in path.parents:
+            assert parent.stat().st_mode & 0o001, f"{parent} is not traversable by {EXPORTER_USER}: set TMPDIR"
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def exporter_tmp():
+    """Like tmp_path, but readable by the unprivileged exporter: put every file the exporter reads here."""
+    with exporter_directory() as path:
+        yield path
+
+
+def exporter_owns(*paths):
+    """Hands `paths` (files or directories) to the exporter's user: for directories it writes in and for
+    secrets kept 0600, as a deployment would."""
+    uid, gid = exporter_ids()
+    for path in paths:
+        os.chown(path, uid, gid)
+    return paths[0] if len(paths) == 1 else paths
+
+
+def exporter_writable_dir(path):
+    """Creates directory `path` (under exporter_tmp) owned by the exporter's user, and returns it."""
+    path.mkdir(parents=True, exist_ok=True)
+    return exporter_owns(path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def readable_umask():
+    """Files the tests write are readable by the exporter's user whatever umask the runner has."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
 
 
 def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM, low=None, high=None):
@@ -40,13 +118,14 @@ def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM, low=None, high=Non
 
 
 class Exporter:
-    """The built binary, started on a free loopback port, stopped with SIGTERM (see Daemon)."""
+    """The built binary, started unprivileged on a free loopback port (or under `prefix`, see
+    exporter_command), stopped with SIGTERM (see Daemon)."""
 
-    def __init__(self, *args, port=None, nofile=None):
+    def __init__(self, *args, port=None, prefix=None, nofile=None):
         """`nofile` sets the exporter's open-files limit (soft and hard) before it starts."""
         self.port = port or free_port()
         self.log_path = Path(tempfile.mkstemp(prefix="pue-log-")[1])
-        self.args = [str(BINARY), f"--web.listen-address=127.0.0.1:{self.port}", *args]
+        self.args = exporter_command(f"--web.listen-address=127.0.0.1:{self.port}", *args, prefix=prefix)
         limit = None if nofile is None else (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile)))
         self.daemon = Daemon(self.args, f"{self.base}/-/ready", self.log_path, preexec_fn=limit)
         self.process = None
@@ -85,7 +164,7 @@ class Exporter:
 
 def run_exporter(*args, timeout=15):
     """Runs the binary to completion (for flags that make it exit)."""
-    return subprocess.run([str(BINARY), *args], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(exporter_command(*args), capture_output=True, text=True, timeout=timeout)
 
 
 def assert_one_line_error(args, message):
@@ -104,9 +183,9 @@ def built_binary():
 
 
 @pytest.fixture
-def proc_copy(tmp_path):
-    """A writable copy of the captured procfs fixture."""
-    root = tmp_path / "proc"
+def proc_copy(exporter_tmp):
+    """A copy of the captured procfs fixture that the test may change and the exporter can read."""
+    root = exporter_tmp / "proc"
     shutil.copytree(FIXTURE_PROC, root)
     return root
 
@@ -133,17 +212,30 @@ class Daemon:
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT,
                                         preexec_fn=self.preexec_fn)
+        try:
+            return self.wait_ready()
+        except BaseException:
+            self.__exit__()  # a server that never became ready must not outlive the test
+            raise
+
+    def wait_ready(self):
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.args[0]} exited: {self.log_path.read_text()[-2000:]}")
+                raise RuntimeError(f"{self.command()} exited with {self.process.returncode}: "
+                                   + self.log_path.read_text()[-2000:])
             try:
                 request = urllib.request.Request(self.ready_url, headers=self.headers)
                 urllib.request.urlopen(request, timeout=2, context=self.ssl_context)
                 return self
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError(f"{self.args[0]} never became ready: {self.log_path.read_text()[-2000:]}")
+        raise RuntimeError(f"{self.command()} never became ready: {self.log_path.read_text()[-2000:]}")
+
+    def command(self):
+        """The command line, shortened for messages."""
+        text = " ".join(self.args)
+        return text if len(text) < 600 else text[:300] + " ... " + text[-250:]
 
     def __exit__(self, *exc):
         self.process.terminate()

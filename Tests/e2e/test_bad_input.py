@@ -132,8 +132,8 @@ def test_malformed_lines_are_counted_and_logged(proc_copy):
         assert skipped[0]["first_line"] == "14" and skipped[0]["first_text"] == "this is not a socket line"
 
 
-def test_bad_registry_file_is_a_clear_error(tmp_path):
-    bad = tmp_path / "registry.csv"
+def test_bad_registry_file_is_a_clear_error(exporter_tmp):
+    bad = exporter_tmp / "registry.csv"
     bad.write_text("Service Name,Port Number,Transport Protocol,Description\nssh,twenty-two,tcp,SSH\n")
     result = run_exporter(f"--registry.file={bad}", "--web.listen-address=127.0.0.1:0")
     assert result.returncode == 1

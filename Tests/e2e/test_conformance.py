@@ -75,9 +75,9 @@ def test_output_is_deterministic_and_sorted(exporter):
     assert strip_volatile(first) == strip_volatile(second)
 
 
-def test_label_values_are_escaped_for_parsers(proc_copy, tmp_path):
+def test_label_values_are_escaped_for_parsers(proc_copy, exporter_tmp):
     # A registry whose service name and description need escaping, served through a real scrape.
-    csv = tmp_path / "registry.csv"
+    csv = exporter_tmp / "registry.csv"
     csv.write_bytes(
         b"Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,"
         b"Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes\r\n"

@@ -55,9 +55,9 @@ def test_every_query_parses(title, expression):
     promql_parser.parse(substitute(expression, "127.0.0.1:10768"))
 
 
-def test_every_query_returns_data(tmp_path):
+def test_every_query_returns_data(tmp_path, exporter_tmp):
     listener_port = free_port(low=41000, high=41999)
-    policy = tmp_path / "policy.yml"
+    policy = exporter_tmp / "policy.yml"
     policy.write_text("watched_ranges: [system, user]\nexpected:\n  - port: 22\n    protocol: tcp\n")
     opened = []
     try:

@@ -8,7 +8,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import BINARY, REPO, run_exporter
+from conftest import BINARY, REPO, exporter_writable_dir, run_exporter
 
 DEPLOY = REPO / "Deploy"
 RULES = DEPLOY / "prometheus" / "rules.yml"
@@ -77,7 +77,8 @@ def test_systemd_units_verify_and_are_hardened(tmp_path):
         assert level and float(level.group(1)) <= 2.0, security.stdout[-500:]
     main = (DEPLOY / "systemd" / "port_usage_exporter.service").read_text()
     for directive in ["DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes",
-                      "PrivateTmp=yes", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX", "CapabilityBoundingSet=\n",
+                      "PrivateTmp=yes", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK\n",
+                      "CapabilityBoundingSet=\n", "SystemCallFilter=setrlimit prlimit64\n", "LimitNOFILE=8192:8192\n",
                       "EnvironmentFile=-/etc/default/port_usage_exporter"]:
         assert directive in main
 
@@ -144,8 +145,8 @@ def test_generator_check_fails_on_drift(tmp_path):
     assert result.returncode == 1 and "prometheusrule.yaml" in result.stderr
 
 
-def test_example_policy_loads(tmp_path):
-    result = run_exporter("textfile", f"--policy.file={DEPLOY / 'policy.example.yml'}",
-                          f"--textfile.path={tmp_path / 'out.prom'}")
+def test_example_policy_loads(exporter_tmp):
+    out = exporter_writable_dir(exporter_tmp / "out") / "out.prom"
+    result = run_exporter("textfile", f"--policy.file={DEPLOY / 'policy.example.yml'}", f"--textfile.path={out}")
     assert result.returncode == 0, result.stderr
-    assert "port_usage_unexpected_listeners" in (tmp_path / "out.prom").read_text()
+    assert "port_usage_unexpected_listeners" in out.read_text()

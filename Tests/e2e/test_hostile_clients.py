@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BINARY, Exporter
+from conftest import Exporter
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -4,7 +4,7 @@ import subprocess
 import time
 import urllib.request
 
-from conftest import BINARY, free_port
+from conftest import exporter_command, free_port
 
 
 def wait_ready(url, process):
@@ -19,7 +19,7 @@ def wait_ready(url, process):
 
 
 def serve(*addresses):
-    return subprocess.Popen([str(BINARY), *[f"--web.listen-address={a}" for a in addresses]],
+    return subprocess.Popen(exporter_command(*[f"--web.listen-address={a}" for a in addresses]),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 

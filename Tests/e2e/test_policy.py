@@ -50,9 +50,9 @@ def wait_until(condition, timeout=10):
     raise AssertionError("condition not met in time")
 
 
-def test_unexpected_listeners_and_local_service_names(tmp_path, two_listeners):
+def test_unexpected_listeners_and_local_service_names(exporter_tmp, two_listeners):
     expected, unexpected = two_listeners
-    policy = tmp_path / "policy.yml"
+    policy = exporter_tmp / "policy.yml"
     write_policy(policy, expected)
     with Exporter(f"--policy.file={policy}") as exporter:
         found = ports_of(exporter.samples(UNEXPECTED))
@@ -63,9 +63,9 @@ def test_unexpected_listeners_and_local_service_names(tmp_path, two_listeners):
         assert exporter.samples("port_usage_config_last_reload_successful") == {frozenset(): 1}
 
 
-def test_exposure_must_match_when_given(tmp_path, two_listeners):
+def test_exposure_must_match_when_given(exporter_tmp, two_listeners):
     expected, _ = two_listeners
-    policy = tmp_path / "policy.yml"
+    policy = exporter_tmp / "policy.yml"
     write_policy(policy, expected, exposure="any")
     with Exporter(f"--policy.file={policy}") as exporter:
         assert expected in ports_of(exporter.samples(UNEXPECTED))  # bound to loopback, expected on any
@@ -83,8 +83,8 @@ def test_without_a_policy_there_is_no_unexpected_family(two_listeners):
     ("expected:\n  - port: 22\n    protocol: sctp\n", ":3:15: unknown protocol 'sctp'; expected one of tcp, udp"),
     ("expectd: []\n", ":1:1: unknown key 'expectd'"),
 ])
-def test_a_bad_policy_at_start_names_file_line_column_and_reason(tmp_path, content, position):
-    policy = tmp_path / "policy.yml"
+def test_a_bad_policy_at_start_names_file_line_column_and_reason(exporter_tmp, content, position):
+    policy = exporter_tmp / "policy.yml"
     policy.write_text(content)
     result = run_exporter(f"--web.listen-address=127.0.0.1:{free_port()}", f"--policy.file={policy}")
     assert result.returncode == 1
@@ -106,9 +106,9 @@ def reload_by_http(exporter):
 
 
 @pytest.mark.parametrize("reload", [reload_by_signal, reload_by_http])
-def test_reload_applies_a_good_policy_and_keeps_the_old_one_on_a_bad_one(tmp_path, two_listeners, reload):
+def test_reload_applies_a_good_policy_and_keeps_the_old_one_on_a_bad_one(exporter_tmp, two_listeners, reload):
     expected, unexpected = two_listeners
-    policy = tmp_path / "policy.yml"
+    policy = exporter_tmp / "policy.yml"
     write_policy(policy, expected)
     with Exporter(f"--policy.file={policy}", "--web.enable-lifecycle") as exporter:
         first = exporter.samples("port_usage_config_last_reload_success_timestamp_seconds")[frozenset()]

@@ -9,7 +9,7 @@ import urllib.request
 import bcrypt
 import pytest
 
-from conftest import Daemon, free_port, run_exporter, samples_in
+from conftest import Daemon, exporter_directory, exporter_owns, free_port, run_exporter, samples_in
 
 PUSHGATEWAY = shutil.which("prometheus-pushgateway")
 PASSWORD = "s3cret-Pa55"
@@ -20,9 +20,14 @@ def openssl(*args, cwd):
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    """A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA."""
-    root = tmp_path_factory.mktemp("pki")
+def pki():
+    """A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA; the exporter
+    can read the CA and client certificate, and owns the client key and the password files (0600)."""
+    with exporter_directory(prefix="pue-pki-") as root:
+        yield make_pki(root)
+
+
+def make_pki(root):
     key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
     openssl("req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=pue-test-ca",
             cwd=root)
@@ -34,6 +39,9 @@ def pki(tmp_path_factory):
                 "-out", f"{name}.crt", "-days", "2", "-extfile", f"{name}.ext", cwd=root)
     (root / "password").write_text(PASSWORD + "\n")
     (root / "wrong-password").write_text("not-it\n")
+    for secret in ("client.key", "password", "wrong-password"):
+        (root / secret).chmod(0o600)
+        exporter_owns(root / secret)
     return root
 
 
