@@ -94,23 +94,23 @@ def hostile_files(tmp_path, limit_mib):
     ]
 
 
-def test_hostile_policy_files_are_refused_at_once_in_one_line(tmp_path):
-    for path, reason in hostile_files(tmp_path, 1):
+def test_hostile_policy_files_are_refused_at_once_in_one_line(exporter_tmp):
+    for path, reason in hostile_files(exporter_tmp, 1):
         # A FIFO that blocked the open or a device read to the end would hit the timeout instead.
         result = run_exporter(f"--policy.file={path}", "--web.listen-address=127.0.0.1:0", timeout=10)
         assert result.returncode == 1, (path, result)
         assert result.stderr == f"port_usage_exporter: error: {path}: {reason}\n"
 
 
-def test_hostile_registry_files_are_refused_at_once_in_one_line(tmp_path):
-    for path, reason in hostile_files(tmp_path, 16):
+def test_hostile_registry_files_are_refused_at_once_in_one_line(exporter_tmp):
+    for path, reason in hostile_files(exporter_tmp, 16):
         result = run_exporter(f"--registry.file={path}", "--web.listen-address=127.0.0.1:0", timeout=10)
         assert result.returncode == 1, (path, result)
         assert result.stderr == f"port_usage_exporter: error: registry file {path}: {reason}\n"
 
 
-def test_a_deeply_nested_policy_is_refused_at_once(tmp_path):
-    policy = tmp_path / "policy.yml"
+def test_a_deeply_nested_policy_is_refused_at_once(exporter_tmp):
+    policy = exporter_tmp / "policy.yml"
     policy.write_text("[" * 200_000)
     result = run_exporter(f"--policy.file={policy}", "--web.listen-address=127.0.0.1:0", timeout=10)
     assert result.returncode == 1
@@ -153,10 +153,10 @@ def test_junk_http_requests_get_400_and_the_server_keeps_serving():
         assert exporter.process.poll() is None
 
 
-def test_hostile_password_files_are_refused_at_once_in_one_line(tmp_path):
-    fifo = tmp_path / "fifo"
+def test_hostile_password_files_are_refused_at_once_in_one_line(exporter_tmp):
+    fifo = exporter_tmp / "fifo"
     os.mkfifo(fifo)
-    large = tmp_path / "password"
+    large = exporter_tmp / "password"
     large.write_bytes(b"x" * (65 << 10))
     for path, reason in [(fifo, "not a regular file (a FIFO)"), (large, "larger than 64 KiB limit")]:
         result = run_exporter("push", "--push.url=http://127.0.0.1:9", "--push.basic-auth.username=u",
