@@ -52,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         let pusher = try push.makePusher(statistics: pushStatistics, logger: logger)
         let writer = try textfile.makeWriter()
         let policy = try collection.makePolicyReloader(logger: logger)
+        let serverConfiguration = try web.serverConfiguration(reload: policy.reload, logger: logger)
         let collector = try collection.makeCollector(
             logger: logger, policy: policy,
             sinkStatistics: (pusher == nil ? [] : [pushStatistics])
@@ -67,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let server = MetricsServer(
-            configuration: web.serverConfiguration(reload: policy.reload), collector: collector,
+            configuration: serverConfiguration, collector: collector,
             buildInfo: .current, logger: logger)
         logger.info(
             "starting port_usage_exporter",

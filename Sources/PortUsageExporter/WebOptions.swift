@@ -1,5 +1,8 @@
 import ArgumentParser
+import Logging
+import PortUsageCore
 import PortUsageHTTP
+import PortUsageWebConfig
 
 /// The HTTP server's flags.
 struct WebOptions: ParsableArguments {
@@ -24,6 +27,13 @@ struct WebOptions: ParsableArguments {
     )
     var enableLifecycle = false
 
+    @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp(
+            "Configuration file for TLS, basic auth and response headers (exporter-toolkit's web-config format).",
+            valueName: "FILE"))
+    var configFile: String?
+
     func validate() throws {
         guard telemetryPath.hasPrefix("/"), telemetryPath != "/", !telemetryPath.hasPrefix("/-/") else {
             throw ValidationError(
@@ -33,11 +43,33 @@ struct WebOptions: ParsableArguments {
     }
 
     /// The server configuration these flags select; `reload` serves `POST /-/reload` when the lifecycle
-    /// API is enabled.
-    func serverConfiguration(reload: @escaping MetricsServer.ReloadAction) -> MetricsServer.Configuration {
-        MetricsServer.Configuration(
+    /// API is enabled. Reads `--web.config.file` and its certificates; an error names the file.
+    func serverConfiguration(reload: @escaping MetricsServer.ReloadAction, logger: Logger) throws
+        -> MetricsServer.Configuration
+    {
+        var configuration = MetricsServer.Configuration(
             listenAddresses: listenAddresses.isEmpty
                 ? [ListenAddress(host: nil, port: 10768)] : listenAddresses,
             telemetryPath: telemetryPath, reload: enableLifecycle ? reload : nil)
+        guard let configFile else { return configuration }
+        let webConfig = try WebConfigFile.load(path: configFile)
+        if let tls = webConfig.tls {
+            do {
+                configuration.tls = try TLSContextProvider(configuration: tls, logger: logger)
+            } catch {
+                throw ConfigurationError("\(configFile): tls_server_config: \(error)")
+            }
+        }
+        if !webConfig.basicAuthUsers.isEmpty {
+            configuration.authenticator = BasicAuthenticator(users: webConfig.basicAuthUsers)
+        }
+        configuration.responseHeaders = webConfig.headers
+        logger.info(
+            "loaded the web configuration",
+            metadata: [
+                "file": "\(configFile)", "tls": "\(webConfig.tls != nil)",
+                "basic_auth_users": "\(webConfig.basicAuthUsers.count)",
+            ])
+        return configuration
     }
 }

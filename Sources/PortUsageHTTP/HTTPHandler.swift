@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import PortUsageCore
+import PortUsageWebConfig
 
 /// Answers one connection's requests: metrics, landing page, health, readiness and reload.
 ///
@@ -29,8 +30,31 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let head = request else { return }
             request = nil
-            respond(to: head, context: context)
+            authenticate(head, context: context)
         }
+    }
+
+    /// Answers 401 unless the request's basic-auth credentials are right (when users are configured); only
+    /// a pair not seen recently runs bcrypt, on its own thread.
+    private func authenticate(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard let (authenticator, pool) = routes.authentication else {
+            return respond(to: head, context: context)
+        }
+        let authorization = head.headers.first(name: "Authorization")
+        let decide = { (accepted: Bool) in
+            guard accepted else {
+                var headers = HTTPHeaders()
+                headers.add(name: "WWW-Authenticate", value: "Basic")
+                return self.send(
+                    .plain(.unauthorized, "Unauthorized\n", headers: headers), for: head, context: context)
+            }
+            self.respond(to: head, context: context)
+        }
+        if let decision = authenticator.cachedDecision(authorization: authorization) {
+            return decide(decision)
+        }
+        pool.runIfActive(eventLoop: context.eventLoop) { authenticator.verify(authorization: authorization) }
+            .assumeIsolated().whenComplete { result in decide((try? result.get()) ?? false) }
     }
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
@@ -108,6 +132,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func send(_ response: Response, for request: HTTPRequestHead, context: ChannelHandlerContext) {
         let keepAlive = request.isKeepAlive
         var headers = response.headers
+        for header in routes.responseHeaders { headers.replaceOrAdd(name: header.name, value: header.value) }
         headers.replaceOrAdd(name: "Content-Type", value: response.contentType)
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
@@ -140,6 +165,9 @@ struct Routes: Sendable {
     let landingPage: LandingPage
     /// `POST /-/reload`; nil when the lifecycle API is off.
     let reload: MetricsServer.ReloadAction?
+    /// Basic auth and the thread its bcrypt runs on; nil when no users are configured.
+    let authentication: (BasicAuthenticator, NIOThreadPool)?
+    let responseHeaders: [ResponseHeader]
 }
 
 /// A response before it is written.

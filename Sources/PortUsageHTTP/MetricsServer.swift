@@ -3,7 +3,9 @@ public import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import NIOSSL
 public import PortUsageCore
+public import PortUsageWebConfig
 import Synchronization
 
 /// Why the server could not listen on an address.
@@ -26,11 +28,24 @@ public final class MetricsServer: Sendable {
         /// What `POST /-/reload` runs (blocking is fine: it runs off the event loop); nil answers 403, as
         /// Prometheus does without `--web.enable-lifecycle`.
         public var reload: ReloadAction?
+        /// HTTPS on every address; nil serves plain HTTP.
+        public var tls: TLSContextProvider?
+        /// Basic auth in front of every path; nil serves without.
+        public var authenticator: BasicAuthenticator?
+        /// Added to every response (`http_server_config.headers`).
+        public var responseHeaders: [ResponseHeader]
 
-        public init(listenAddresses: [ListenAddress], telemetryPath: String, reload: ReloadAction? = nil) {
+        public init(
+            listenAddresses: [ListenAddress], telemetryPath: String, reload: ReloadAction? = nil,
+            tls: TLSContextProvider? = nil, authenticator: BasicAuthenticator? = nil,
+            responseHeaders: [ResponseHeader] = []
+        ) {
             self.listenAddresses = listenAddresses
             self.telemetryPath = telemetryPath
             self.reload = reload
+            self.tls = tls
+            self.authenticator = authenticator
+            self.responseHeaders = responseHeaders
         }
     }
 
@@ -38,6 +53,8 @@ public final class MetricsServer: Sendable {
     private struct Running {
         var group: MultiThreadedEventLoopGroup
         var threadPool: NIOThreadPool
+        /// Where bcrypt runs, so that a password check never waits for a collection or the reverse.
+        var authenticationPool: NIOThreadPool
         var channels: [any Channel]
     }
 
@@ -67,9 +84,13 @@ public final class MetricsServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
+        let authenticationPool = NIOThreadPool(numberOfThreads: 1)
+        authenticationPool.start()
         let routes = Routes(
             telemetryPath: configuration.telemetryPath, coalescer: coalescer, threadPool: threadPool,
-            landingPage: landingPage, reload: configuration.reload)
+            landingPage: landingPage, reload: configuration.reload,
+            authentication: configuration.authenticator.map { ($0, authenticationPool) },
+            responseHeaders: configuration.responseHeaders)
         var channels: [any Channel] = []
         do {
             for address in configuration.listenAddresses {
@@ -81,10 +102,17 @@ public final class MetricsServer: Sendable {
                 logger.info("listening", metadata: ["address": "\(bound)"])
             }
         } catch {
-            await Self.stop(Running(group: group, threadPool: threadPool, channels: channels))
+            await Self.stop(
+                Running(
+                    group: group, threadPool: threadPool, authenticationPool: authenticationPool,
+                    channels: channels))
             throw error
         }
-        running.withLock { $0 = Running(group: group, threadPool: threadPool, channels: channels) }
+        running.withLock {
+            $0 = Running(
+                group: group, threadPool: threadPool, authenticationPool: authenticationPool,
+                channels: channels)
+        }
         return channels.compactMap(\.localAddress)
     }
 
@@ -101,13 +129,14 @@ public final class MetricsServer: Sendable {
         for channel in running.channels { try? await channel.close() }
         try? await running.group.shutdownGracefully()
         try? await running.threadPool.shutdownGracefully()
+        try? await running.authenticationPool.shutdownGracefully()
     }
 
     private func bind(_ address: ListenAddress, group: MultiThreadedEventLoopGroup, routes: Routes)
         async throws
         -> any Channel
     {
-        let bootstrap = Self.makeBootstrap(group: group, routes: routes)
+        let bootstrap = Self.makeBootstrap(group: group, routes: routes, tls: configuration.tls)
         do {
             if let host = address.host {
                 return try await bootstrap.bind(host: host, port: address.port).get()
@@ -135,7 +164,9 @@ public final class MetricsServer: Sendable {
         }
     }
 
-    private static func makeBootstrap(group: MultiThreadedEventLoopGroup, routes: Routes) -> ServerBootstrap {
+    private static func makeBootstrap(
+        group: MultiThreadedEventLoopGroup, routes: Routes, tls: TLSContextProvider?
+    ) -> ServerBootstrap {
         ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -144,6 +175,7 @@ public final class MetricsServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
+                    if let tls { try pipeline.addHandler(tls.makeServerHandler()) }
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
                     try pipeline.addHandler(
                         HTTPResponseCompressor { head, _ in
