@@ -112,7 +112,8 @@ public final class TLSContextProvider: Sendable {
             return try NIOSSLContext(configuration: tls)
         } catch {
             throw ConfigurationError(
-                "cert_file \(configuration.certFile) with key_file \(configuration.keyFile): \(error)")
+                "cert_file \(configuration.certFile) and key_file \(configuration.keyFile) do not make a usable "
+                    + "pair (does the key belong to the certificate?): \(error)")
         }
     }
 

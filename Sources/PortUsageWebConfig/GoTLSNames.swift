@@ -1,13 +1,10 @@
 /// Go's `crypto/tls` names of cipher suites and curves, as `cipher_suites` and `curve_preferences` spell
 /// them, with their IANA code points.
 enum GoTLSNames {
-    /// The TLS 1.0-1.2 suites of Go's `tls.CipherSuites()` (the ones without known weaknesses, which is
-    /// all exporter-toolkit accepts); BoringSSL implements every one of them.
+    /// The TLS 1.0-1.2 suites of Go's `tls.CipherSuites()`: the ones without known weaknesses, which is
+    /// all exporter-toolkit accepts (current Go counts RSA key exchange as insecure). BoringSSL implements
+    /// every one of them.
     static let cipherSuites: [String: UInt16] = [
-        "TLS_RSA_WITH_AES_128_CBC_SHA": 0x002F,
-        "TLS_RSA_WITH_AES_256_CBC_SHA": 0x0035,
-        "TLS_RSA_WITH_AES_128_GCM_SHA256": 0x009C,
-        "TLS_RSA_WITH_AES_256_GCM_SHA384": 0x009D,
         "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA": 0xC009,
         "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA": 0xC00A,
         "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA": 0xC013,

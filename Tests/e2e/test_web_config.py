@@ -129,6 +129,15 @@ def test_tls_1_1_is_refused_unless_min_version_allows_it(pki, min_version, tls11
         assert s_client(exporter.port, "-tls1_3").returncode == 0
 
 
+def test_cipher_suites_limit_tls_1_2(pki):
+    extra = "  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n"
+    with SecuredExporter(pki, tls_extra=extra) as exporter:
+        chosen = s_client(exporter.port, "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384")
+        assert chosen.returncode == 0 and b"Cipher is ECDHE-ECDSA-AES256-GCM-SHA384" in chosen.stdout
+        other = s_client(exporter.port, "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
+        assert other.returncode != 0 and b"handshake failure" in other.stderr, other.stderr
+
+
 def test_plain_http_on_the_tls_port_is_refused(secured):
     result = subprocess.run(["curl", "-sS", "--max-time", "10", f"http://127.0.0.1:{secured.port}/metrics"],
                             capture_output=True, text=True, timeout=20)
@@ -136,10 +145,22 @@ def test_plain_http_on_the_tls_port_is_refused(secured):
     assert secured.curl("/-/healthy", "-u", f"alice:{PASSWORD}")[:2] == (0, 200)
 
 
-@pytest.mark.parametrize("client,accepted", [("client", True), (None, False), ("stranger", False)],
-                         ids=["trusted-client-cert", "no-client-cert", "cert-from-other-ca"])
-def test_require_and_verify_client_cert(pki, client, accepted):
-    extra = f"  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: {pki / 'ca.crt'}\n"
+@pytest.mark.parametrize("mode,client,accepted", [
+    ("RequireAndVerifyClientCert", "client", True),
+    ("RequireAndVerifyClientCert", None, False),
+    ("RequireAndVerifyClientCert", "stranger", False),
+    ("VerifyClientCertIfGiven", None, True),
+    ("VerifyClientCertIfGiven", "client", True),
+    ("VerifyClientCertIfGiven", "stranger", False),
+    ("RequireAnyClientCert", "stranger", True),
+    ("RequireAnyClientCert", None, False),
+    ("RequestClientCert", "stranger", True),
+    ("RequestClientCert", None, True),
+])
+def test_client_certificates(pki, mode, client, accepted):
+    """Go's meanings: "Verify" checks the certificate against client_ca_file, "Require" refuses a handshake
+    without one; a "stranger" certificate comes from another CA."""
+    extra = f"  client_auth_type: {mode}\n  client_ca_file: {pki / 'ca.crt'}\n"
     with SecuredExporter(pki, tls_extra=extra, rest=HEADERS, client_cert="client") as exporter:
         args = ["--cert", str(pki / f"{client}.crt"), "--key", str(pki / f"{client}.key")] if client else []
         code, status, _, body = exporter.curl("/metrics", *args)
@@ -185,14 +206,22 @@ def bad_config(tmp_path, name, text):
     return path
 
 
-@pytest.mark.parametrize("case", ["unknown-key", "missing-cert", "not-bcrypt", "fifo", "dev-zero", "missing-file"])
-def test_bad_web_config_exits_1_with_one_line_naming_file_and_reason(tmp_path, case):
+@pytest.mark.parametrize("case", ["unknown-key", "missing-cert", "not-a-cert", "key-of-another-cert", "not-bcrypt",
+                                  "fifo", "dev-zero", "missing-file"])
+def test_bad_web_config_exits_1_with_one_line_naming_file_and_reason(tmp_path, pki, case):
     if case == "unknown-key":
         path, reason = bad_config(tmp_path, "web.yml", "tls_server_config:\n  certfile: a\n"), \
             ":2:3: unknown key 'certfile'; expected one of cert_file, key_file,"
     elif case == "missing-cert":
         path, reason = bad_config(tmp_path, "web.yml", "tls_server_config: {cert_file: no.crt, key_file: no.key}\n"), \
             f": tls_server_config: cert_file: open {tmp_path}/no.crt: No such file or directory"
+    elif case == "not-a-cert":
+        path, reason = bad_config(tmp_path, "web.yml", f"tls_server_config: {{cert_file: web.yml, key_file: {pki}/server.key}}\n"), \
+            f": tls_server_config: cert_file {tmp_path}/web.yml: no PEM certificate"
+    elif case == "key-of-another-cert":
+        path, reason = bad_config(tmp_path, "web.yml",
+                                  f"tls_server_config: {{cert_file: {pki}/server.crt, key_file: {pki}/server2.key}}\n"), \
+            f": tls_server_config: cert_file {pki}/server.crt and key_file {pki}/server2.key do not make a usable pair"
     elif case == "not-bcrypt":
         path, reason = bad_config(tmp_path, "web.yml", "basic_auth_users:\n  alice: plain\n"), \
             ":2:10: the password of user 'alice' is not a bcrypt hash"
