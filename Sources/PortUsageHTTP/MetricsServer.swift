@@ -53,8 +53,9 @@ public final class MetricsServer: Sendable {
     private struct Running {
         var group: MultiThreadedEventLoopGroup
         var threadPool: NIOThreadPool
-        /// Where bcrypt runs, so that a password check never waits for a collection or the reverse.
-        var authenticationPool: NIOThreadPool
+        /// Where bcrypt runs (with basic auth), so that a password check never waits for a collection or
+        /// the reverse.
+        var authenticationPool: NIOThreadPool?
         var channels: [any Channel]
     }
 
@@ -77,19 +78,22 @@ public final class MetricsServer: Sendable {
     /// How many collections scrapes have started (scrapes that shared one count once).
     public var collectionsStarted: Int { coalescer.collectionsStarted }
 
-    /// Starts one event-loop thread and one collection thread, binds every configured address and serves
-    /// until ``shutdown()``; returns the bound addresses. If any address cannot be bound, everything started
-    /// is stopped again and the error names the address.
+    /// Starts one event-loop thread, one collection thread and, with basic auth, one bcrypt thread, binds
+    /// every configured address and serves until ``shutdown()``; returns the bound addresses. If any address
+    /// cannot be bound, everything started is stopped again and the error names the address.
     public func start() async throws -> [SocketAddress] {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
-        let authenticationPool = NIOThreadPool(numberOfThreads: 1)
-        authenticationPool.start()
+        let authentication = configuration.authenticator.map { authenticator in
+            let pool = NIOThreadPool(numberOfThreads: 1)
+            pool.start()
+            return (authenticator, pool)
+        }
+        let authenticationPool = authentication?.1
         let routes = Routes(
             telemetryPath: configuration.telemetryPath, coalescer: coalescer, threadPool: threadPool,
-            landingPage: landingPage, reload: configuration.reload,
-            authentication: configuration.authenticator.map { ($0, authenticationPool) },
+            landingPage: landingPage, reload: configuration.reload, authentication: authentication,
             responseHeaders: configuration.responseHeaders)
         var channels: [any Channel] = []
         do {
@@ -129,7 +133,7 @@ public final class MetricsServer: Sendable {
         for channel in running.channels { try? await channel.close() }
         try? await running.group.shutdownGracefully()
         try? await running.threadPool.shutdownGracefully()
-        try? await running.authenticationPool.shutdownGracefully()
+        try? await running.authenticationPool?.shutdownGracefully()
     }
 
     private func bind(_ address: ListenAddress, group: MultiThreadedEventLoopGroup, routes: Routes)

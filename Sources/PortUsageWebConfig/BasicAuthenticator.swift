@@ -5,15 +5,16 @@ import Synchronization
 /// A bcrypt verification costs about 0.1 s of CPU at cost 10, so decisions are cached: up to
 /// ``cacheCapacity`` (user, password) pairs, keyed by a 128-bit keyed hash (SipHash with the process's
 /// random seed) rather than the password itself, are remembered with their result, and a full cache forgets
-/// a random entry. A user name that is not configured is verified against a dummy hash, so that the time
-/// taken does not tell which users exist.
+/// a random entry. A user name that is not configured is verified against a dummy hash of the configured
+/// hashes' cost (the highest, when they differ), so that the time taken does not tell which users exist.
 public final class BasicAuthenticator: Sendable {
     /// Verifies a password against a bcrypt hash; ``BCrypt/verify(password:hash:)`` unless a test counts calls.
     public typealias Verifier = @Sendable (_ password: [UInt8], _ hash: String) -> Bool
 
     public static let cacheCapacity = 100
-    /// The bcrypt hash (cost 10) of a random password that was discarded.
-    static let dummyHash = "$2y$10$gjjZ7CC3lEV1ynZNCKnPbekrMyH/5TqhetVS1Vwrs3zT1CGeRnWSm"
+    /// Salt and hash of a bcrypt hash of a random password that was discarded; behind any cost's prefix it
+    /// takes that cost's time to verify.
+    private static let dummySaltAndHash = "gjjZ7CC3lEV1ynZNCKnPbekrMyH/5TqhetVS1Vwrs3zT1CGeRnWSm"
 
     private struct CacheKey: Hashable {
         var first: Int
@@ -21,6 +22,8 @@ public final class BasicAuthenticator: Sendable {
     }
 
     private let users: [String: String]
+    /// What unknown users are verified against.
+    private let dummyHash: String
     private let verifier: Verifier
     private let cache = Mutex<[CacheKey: Bool]>([:])
 
@@ -28,6 +31,8 @@ public final class BasicAuthenticator: Sendable {
     public init(users: [String: String], verifier: @escaping Verifier = BCrypt.verify) {
         self.users = users
         self.verifier = verifier
+        let cost = users.values.compactMap { Int($0.dropFirst(4).prefix(2)) }.max() ?? 10
+        dummyHash = "$2y$" + (cost < 10 ? "0" : "") + "\(cost)$" + Self.dummySaltAndHash
     }
 
     /// The decision without bcrypt, cheap enough for an event loop: false for a missing or malformed
@@ -45,7 +50,7 @@ public final class BasicAuthenticator: Sendable {
         let key = Self.key(credentials)
         if let cached = cache.withLock({ $0[key] }) { return cached }
         let hash = credentials.user.flatMap { users[$0] }
-        let matches = verifier(credentials.password, hash ?? Self.dummyHash)
+        let matches = verifier(credentials.password, hash ?? dummyHash)
         let accepted = hash != nil && matches
         cache.withLock { cache in
             if cache.count >= Self.cacheCapacity, let victim = cache.keys.randomElement() {

@@ -46,14 +46,25 @@ import Testing
         #expect(counter.hashes.withLock { $0 } == [Self.aliceHash])
     }
 
-    @Test func unknownUserIsVerifiedAgainstADummyHashAndRefused() {
+    @Test func unknownUserIsVerifiedAgainstADummyHashOfTheUsersCostAndRefused() {
         let (authenticator, counter) = makeAuthenticator()
         #expect(!authenticator.verify(authorization: header("mallory:right-Pa55")))
-        let hashes = counter.hashes.withLock { $0 }
-        #expect(hashes.count == 1)
-        #expect(hashes.first != Self.aliceHash)
-        #expect(hashes.first.map(BCrypt.isHash) == true)
-        #expect(hashes.first?.hasPrefix("$2y$10$") == true)
+        #expect(
+            counter.hashes.withLock { $0 } == ["$2y$04$gjjZ7CC3lEV1ynZNCKnPbekrMyH/5TqhetVS1Vwrs3zT1CGeRnWSm"]
+        )
+    }
+
+    @Test func dummyHashTakesTheHighestCostOfTheUsers() {
+        let counter = CountingVerifier()
+        let users = ["alice": Self.aliceHash, "carol": "$2b$12$" + Self.aliceHash.dropFirst(7)]
+        let authenticator = BasicAuthenticator(users: users) { _, hash in
+            counter.hashes.withLock { $0.append(hash) }
+            return true
+        }
+        #expect(!authenticator.verify(authorization: header("mallory:x")))
+        #expect(
+            counter.hashes.withLock { $0 } == ["$2y$12$gjjZ7CC3lEV1ynZNCKnPbekrMyH/5TqhetVS1Vwrs3zT1CGeRnWSm"]
+        )
     }
 
     @Test(arguments: [
