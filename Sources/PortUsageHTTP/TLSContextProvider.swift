@@ -1,6 +1,7 @@
 public import Logging
 public import NIOSSL
 public import PortUsageCore
+import PortUsagePolicy
 public import PortUsageWebConfig
 import Synchronization
 
@@ -45,7 +46,8 @@ public final class TLSContextProvider: Sendable {
         switch configuration.clientAuth {
         case .requestClientCert, .requireAnyClientCert:
             // Go's semantics: a client certificate is asked for (or required) but not verified.
-            return NIOSSLServerHandler(context: context) { _, promise in promise.succeed(.certificateVerified)
+            return NIOSSLServerHandler(context: context) { _, promise in
+                promise.succeed(.certificateVerified)
             }
         case .noClientCert, .verifyClientCertIfGiven, .requireAndVerifyClientCert:
             return NIOSSLServerHandler(context: context)
@@ -129,7 +131,7 @@ public final class TLSContextProvider: Sendable {
 
     private static func read(_ path: String, key: String) throws(ConfigurationError) -> [UInt8] {
         do {
-            return try FileReader.readAll(path)
+            return try WebConfigFile.read(path)
         } catch {
             throw ConfigurationError("\(key): \(error)")
         }

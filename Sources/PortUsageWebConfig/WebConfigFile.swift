@@ -30,7 +30,7 @@ public enum WebConfigFile {
 
     /// Reads and parses the file at `path`.
     public static func load(path: String) throws(PolicyFileError) -> WebConfig {
-        try parse(try readBounded(path), file: path)
+        try parse(try read(path), file: path)
     }
 
     /// Parses a web configuration; `file` names it in errors and its directory anchors relative paths.
@@ -49,15 +49,14 @@ public enum WebConfigFile {
         return config
     }
 
-    /// The file's bytes, if it is a regular file of at most ``sizeLimit`` bytes (a FIFO or a device such as
-    /// /dev/zero is refused without being opened).
-    /// The one place to switch to `FileReader.readConfigurationFile(_:limit:)` once PortUsageCore has it.
-    private static func readBounded(_ path: String) throws(PolicyFileError) -> [UInt8] {
+    /// The bytes of the file at `path` (the configuration, or a certificate or key it names), if it is a
+    /// regular file of at most ``sizeLimit`` bytes: a FIFO or a device such as /dev/zero is refused without
+    /// being opened. The one place to switch to `FileReader.readConfigurationFile(_:limit:)` once
+    /// PortUsageCore has it.
+    public static func read(_ path: String) throws(PolicyFileError) -> [UInt8] {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw PolicyFileError(
-                file: path, line: 0, column: 0,
-                reason: "stat \(path): \(String(cString: strerror(errno)))")
+            throw PolicyFileError(file: path, line: 0, column: 0, reason: String(cString: strerror(errno)))
         }
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw PolicyFileError(file: path, line: 0, column: 0, reason: "not a regular file")
