@@ -129,13 +129,19 @@ def test_tls_1_1_is_refused_unless_min_version_allows_it(pki, min_version, tls11
         assert s_client(exporter.port, "-tls1_3").returncode == 0
 
 
-def test_cipher_suites_limit_tls_1_2(pki):
-    extra = "  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n"
+def test_cipher_suites_and_curve_preferences_limit_the_handshake(pki):
+    extra = ("  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n"
+             "  curve_preferences: [X25519]\n")
     with SecuredExporter(pki, tls_extra=extra) as exporter:
-        chosen = s_client(exporter.port, "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384")
-        assert chosen.returncode == 0 and b"Cipher is ECDHE-ECDSA-AES256-GCM-SHA384" in chosen.stdout
-        other = s_client(exporter.port, "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
-        assert other.returncode != 0 and b"handshake failure" in other.stderr, other.stderr
+        # P-256 too: in TLS 1.2 the client's groups also say which ECDSA certificates (here P-256) it accepts.
+        chosen = s_client(exporter.port, "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384", "-groups", "P-256:X25519")
+        assert chosen.returncode == 0, chosen.stderr
+        assert b"Cipher is ECDHE-ECDSA-AES256-GCM-SHA384" in chosen.stdout
+        assert b"Server Temp Key: X25519" in chosen.stdout
+        other_cipher = s_client(exporter.port, "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "-groups", "P-256:X25519")
+        assert other_cipher.returncode != 0 and b"handshake failure" in other_cipher.stderr, other_cipher.stderr
+        other_curve = s_client(exporter.port, "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384", "-groups", "P-256")
+        assert other_curve.returncode != 0 and b"handshake failure" in other_curve.stderr, other_curve.stderr
 
 
 def test_plain_http_on_the_tls_port_is_refused(secured):
@@ -200,42 +206,37 @@ def test_prometheus_scrapes_over_tls_with_basic_auth(secured, pki, tmp_path):
         assert build[0]["value"][1] == "1"
 
 
-def bad_config(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text)
-    return path
+# A web.yml (None: the case makes the path itself) and what follows its path in the one-line error; {pki} and
+# {dir} (the file's directory) are filled in.
+BAD_CONFIGS = {
+    "unknown-key": ("tls_server_config:\n  certfile: a\n",
+                    ":2:3: unknown key 'certfile'; expected one of cert_file, key_file,"),
+    "missing-cert": ("tls_server_config: {{cert_file: no.crt, key_file: no.key}}\n",
+                     ": tls_server_config: cert_file: {dir}/no.crt: No such file or directory"),
+    "cert-is-dev-zero": ("tls_server_config: {{cert_file: /dev/zero, key_file: k}}\n",
+                         ": tls_server_config: cert_file: /dev/zero: not a regular file"),
+    "not-a-cert": ("tls_server_config: {{cert_file: web.yml, key_file: {pki}/server.key}}\n",
+                   ": tls_server_config: cert_file {dir}/web.yml: no PEM certificate"),
+    "key-of-another-cert": ("tls_server_config: {{cert_file: {pki}/server.crt, key_file: {pki}/server2.key}}\n",
+                            ": tls_server_config: cert_file {pki}/server.crt and key_file {pki}/server2.key do not "
+                            "make a usable pair"),
+    "not-bcrypt": ("basic_auth_users:\n  alice: plain\n", ":2:10: the password of user 'alice' is not a bcrypt hash"),
+    "fifo": (None, ": not a regular file"),
+    "dev-zero": (None, ": not a regular file"),
+    "missing-file": (None, ": No such file or directory"),
+}
 
 
-@pytest.mark.parametrize("case", ["unknown-key", "missing-cert", "cert-is-dev-zero", "not-a-cert", "key-of-another-cert",
-                                  "not-bcrypt", "fifo", "dev-zero", "missing-file"])
+@pytest.mark.parametrize("case", BAD_CONFIGS)
 def test_bad_web_config_exits_1_with_one_line_naming_file_and_reason(tmp_path, pki, case):
-    if case == "unknown-key":
-        path, reason = bad_config(tmp_path, "web.yml", "tls_server_config:\n  certfile: a\n"), \
-            ":2:3: unknown key 'certfile'; expected one of cert_file, key_file,"
-    elif case == "missing-cert":
-        path, reason = bad_config(tmp_path, "web.yml", "tls_server_config: {cert_file: no.crt, key_file: no.key}\n"), \
-            f": tls_server_config: cert_file: {tmp_path}/no.crt: No such file or directory"
-    elif case == "cert-is-dev-zero":
-        path, reason = bad_config(tmp_path, "web.yml", "tls_server_config: {cert_file: /dev/zero, key_file: k}\n"), \
-            ": tls_server_config: cert_file: /dev/zero: not a regular file"
-    elif case == "not-a-cert":
-        path, reason = bad_config(tmp_path, "web.yml", f"tls_server_config: {{cert_file: web.yml, key_file: {pki}/server.key}}\n"), \
-            f": tls_server_config: cert_file {tmp_path}/web.yml: no PEM certificate"
-    elif case == "key-of-another-cert":
-        path, reason = bad_config(tmp_path, "web.yml",
-                                  f"tls_server_config: {{cert_file: {pki}/server.crt, key_file: {pki}/server2.key}}\n"), \
-            f": tls_server_config: cert_file {pki}/server.crt and key_file {pki}/server2.key do not make a usable pair"
-    elif case == "not-bcrypt":
-        path, reason = bad_config(tmp_path, "web.yml", "basic_auth_users:\n  alice: plain\n"), \
-            ":2:10: the password of user 'alice' is not a bcrypt hash"
+    text, reason = BAD_CONFIGS[case]
+    path = Path("/dev/zero") if case == "dev-zero" else tmp_path / "web.yml"
+    if text is not None:
+        path.write_text(text.format(pki=pki, dir=tmp_path))
     elif case == "fifo":
-        path, reason = tmp_path / "web.yml", ": not a regular file"
         os.mkfifo(path)
-    elif case == "dev-zero":
-        path, reason = Path("/dev/zero"), ": not a regular file"
-    else:
-        path, reason = tmp_path / "absent.yml", ": No such file or directory"
     result = run_exporter(f"--web.listen-address=127.0.0.1:{free_port()}", f"--web.config.file={path}")
     assert result.returncode == 1, result
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"port_usage_exporter: error: {path}{reason}"), result.stderr
+    expected = f"port_usage_exporter: error: {path}{reason.format(pki=pki, dir=tmp_path)}"
+    assert len(lines) == 1 and lines[0].startswith(expected), result.stderr
