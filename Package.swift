@@ -116,7 +116,6 @@ let package = Package(
             dependencies: [
                 "PortUsageHTTP",
                 "PortUsageCore",
-                "PortUsageWebConfig",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
