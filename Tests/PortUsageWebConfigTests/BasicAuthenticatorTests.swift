@@ -85,6 +85,28 @@ import Testing
         #expect(!authenticator.verify(authorization: "Basic " + base64(Array("bob:b0b".utf8))))
     }
 
+    @Test func concurrentChecksAgreeAndFillTheCache() async {
+        let authenticator = BasicAuthenticator(users: ["alice": Self.aliceHash]) { password, _ in
+            password == Array("right-Pa55".utf8)
+        }
+        let headers = (0..<10).map { header("alice:" + ($0 == 0 ? "right-Pa55" : "guess-\($0)")) }
+        let accepted = await withTaskGroup(of: [Bool].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    headers.map {
+                        authenticator.cachedDecision(authorization: $0)
+                            ?? authenticator.verify(authorization: $0)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(accepted == Array(repeating: [true] + Array(repeating: false, count: 9), count: 8))
+        #expect(
+            headers.map { authenticator.cachedDecision(authorization: $0) } == [true]
+                + Array(repeating: false, count: 9))
+    }
+
     @Test func cacheHoldsAtMostItsCapacity() {
         let calls = Mutex(0)
         let authenticator = BasicAuthenticator(users: ["alice": Self.aliceHash]) { _, _ in
