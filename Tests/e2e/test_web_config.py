@@ -7,12 +7,13 @@ import shutil
 import ssl
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import bcrypt
 import pytest
 
-from conftest import BINARY, Daemon, PrometheusServer, free_port, run_exporter
+from conftest import BINARY, REPO, Daemon, PrometheusServer, free_port, run_exporter
 
 PASSWORD = "s3cret-Pa55"
 HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
@@ -240,3 +241,28 @@ def test_bad_web_config_exits_1_with_one_line_naming_file_and_reason(tmp_path, p
     lines = result.stderr.strip().splitlines()
     expected = f"port_usage_exporter: error: {path}{reason.format(pki=pki, dir=tmp_path)}"
     assert len(lines) == 1 and lines[0].startswith(expected), result.stderr
+
+
+def test_example_file_is_valid_for_promtool_and_the_exporter(pki, tmp_path):
+    """Deploy/web-config.example.yml, next to a certificate and key, passes Prometheus' own check of the
+    format, and the exporter serves it: TLS, and 401 without the (discarded) password."""
+    shutil.copy(REPO / "Deploy" / "web-config.example.yml", tmp_path / "web.yml")
+    shutil.copy(pki / "server.crt", tmp_path / "server.crt")
+    shutil.copy(pki / "server.key", tmp_path / "server.key")
+    check = subprocess.run(["promtool", "check", "web-config", str(tmp_path / "web.yml")], capture_output=True,
+                           text=True, timeout=30)
+    assert check.returncode == 0 and "SUCCESS" in check.stdout + check.stderr, check
+    port = free_port()
+    with subprocess.Popen([str(BINARY), f"--web.listen-address=127.0.0.1:{port}",
+                           f"--web.config.file={tmp_path / 'web.yml'}"], stderr=subprocess.PIPE) as process:
+        try:
+            for _ in range(100):
+                result = subprocess.run(["curl", "-s", "--cacert", str(pki / "ca.crt"), "-o", "/dev/null", "-w",
+                                         "%{http_code}", f"https://127.0.0.1:{port}/-/ready"],
+                                        capture_output=True, text=True, timeout=10)
+                if result.stdout != "000":
+                    break
+                time.sleep(0.1)
+            assert result.stdout == "401"
+        finally:
+            process.terminate()
