@@ -22,7 +22,7 @@ public enum BCrypt {
     }
 
     /// Whether `password` (bytes, without NUL) hashes to `hash`; compares in time independent of where
-    /// they differ. Blocks for the hash's cost: about 0.1 s at cost 10.
+    /// they differ. Blocks for the hash's cost: about 50 ms at cost 10.
     public static func verify(password: [UInt8], hash: String) -> Bool {
         guard !password.contains(0) else { return false }
         let data = UnsafeMutablePointer<crypt_data>.allocate(capacity: 1)  // about 32 KiB: off the stack

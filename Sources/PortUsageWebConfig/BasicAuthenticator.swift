@@ -2,7 +2,7 @@ import Synchronization
 
 /// Checks `Authorization: Basic` headers against `basic_auth_users`, as exporter-toolkit does.
 ///
-/// A bcrypt verification costs about 0.1 s of CPU at cost 10, so decisions are cached: up to
+/// A bcrypt verification costs about 50 ms of CPU at cost 10, so decisions are cached: up to
 /// ``cacheCapacity`` (user, password) pairs, keyed by a 128-bit keyed hash (SipHash with the process's
 /// random seed) rather than the password itself, are remembered with their result, and a full cache forgets
 /// a random entry. A user name that is not configured is verified against a dummy hash of the configured
