@@ -24,6 +24,8 @@ let package = Package(
     targets: [
         .target(name: "CBuildInfo"),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // libxcrypt's crypt_r, for bcrypt in basic auth (crypt.h; Glibc exposes only non-reentrant crypt).
+        .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
         // libcurl's header only, without pkg-config: pkg-config's -lcurl would make libcurl (and the ~30
         // libraries it pulls in, 6 MiB resident) a load-time dependency. CurlShim dlopens libcurl.so.4 on
         // the first push instead, so an exporter that never pushes never maps it.
@@ -37,6 +39,7 @@ let package = Package(
             name: "PortUsageHTTP",
             dependencies: [
                 "PortUsageCore",
+                "PortUsageWebConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -58,6 +61,11 @@ let package = Package(
             dependencies: ["CYAML", "PortUsageCore"],
             swiftSettings: strictSwift
         ),
+        .target(
+            name: "PortUsageWebConfig",
+            dependencies: ["CCrypt", "PortUsageCore", "PortUsagePolicy"],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "PortUsageExporter",
             dependencies: [
@@ -66,6 +74,7 @@ let package = Package(
                 "PortUsageHTTP",
                 "PortUsagePush",
                 "PortUsagePolicy",
+                "PortUsageWebConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -98,6 +107,10 @@ let package = Package(
             ],
             path: "Fuzz/FuzzHTTPRequest", swiftSettings: strictSwift),
         .executableTarget(
+            name: "FuzzWebConfig", dependencies: ["PortUsageWebConfig", "PortUsagePolicy"],
+            path: "Fuzz/FuzzWebConfig",
+            swiftSettings: strictSwift),
+        .executableTarget(
             name: "FuzzRegistryCSV", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzRegistryCSV",
             swiftSettings: strictSwift),
         .testTarget(
@@ -124,6 +137,11 @@ let package = Package(
         .testTarget(
             name: "PortUsagePolicyTests",
             dependencies: ["PortUsagePolicy", "PortUsageCore"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "PortUsageWebConfigTests",
+            dependencies: ["PortUsageWebConfig", "PortUsagePolicy"],
             swiftSettings: strictSwift
         ),
     ]

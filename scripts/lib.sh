@@ -33,10 +33,10 @@ ensure_swift() {
 }
 
 # Build dependencies of the exporter: zlib for gzip responses, libcurl for pushing, libyaml for the
-# policy file, a C compiler and pkg-config for the C targets.
+# policy file, libcrypt (libxcrypt) for bcrypt in basic auth, a C compiler and pkg-config for the C targets.
 ensure_build_deps() {
   ensure_swift
   ensure_apt zlib1g-dev:/usr/include/zlib.h libcurl4-openssl-dev:curl-config \
-    libyaml-dev:/usr/include/yaml.h pkg-config:pkg-config gcc:gcc \
+    libyaml-dev:/usr/include/yaml.h libcrypt-dev:/usr/include/crypt.h pkg-config:pkg-config gcc:gcc \
     libc6-dev:/usr/include/stdio.h
 }

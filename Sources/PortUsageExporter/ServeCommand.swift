@@ -53,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
         let pusher = try push.makePusher(statistics: pushStatistics, logger: logger)
         let writer = try textfile.makeWriter()
         let policy = try collection.makePolicyReloader(logger: logger)
+        let descriptors = OpenFilesLimit.raise(logger: logger)
+        let serverConfiguration = try web.serverConfiguration(
+            reload: policy.reload, descriptors: descriptors, logger: logger)
         let collector = try collection.makeCollector(
             logger: logger, policy: policy,
             sinkStatistics: (pusher == nil ? [] : [pushStatistics])
@@ -67,8 +70,6 @@ struct ServeCommand: AsyncParsableCommand {
             schedules.append((PushSink(pusher: pusher, collector: collector), pushInterval))
         }
 
-        let descriptors = OpenFilesLimit.raise(logger: logger)
-        let serverConfiguration = web.serverConfiguration(reload: policy.reload, descriptors: descriptors)
         let server = MetricsServer(
             configuration: serverConfiguration, collector: collector, buildInfo: .current, logger: logger)
         logger.info(

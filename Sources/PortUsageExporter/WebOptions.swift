@@ -1,5 +1,8 @@
 import ArgumentParser
+import Logging
+import PortUsageCore
 import PortUsageHTTP
+import PortUsageWebConfig
 
 /// The HTTP server's flags.
 struct WebOptions: ParsableArguments {
@@ -23,6 +26,13 @@ struct WebOptions: ParsableArguments {
         name: .customLong("web.enable-lifecycle"), help: "Enable POST /-/reload, which reloads --policy.file."
     )
     var enableLifecycle = false
+
+    @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp(
+            "Configuration file for TLS, basic auth and response headers (exporter-toolkit's web-config format).",
+            valueName: "FILE"))
+    var configFile: String?
 
     @Option(
         name: .customLong("web.max-connections"),
@@ -79,10 +89,10 @@ struct WebOptions: ParsableArguments {
     }
 
     /// The server configuration these flags select; `reload` serves `POST /-/reload` when the lifecycle
-    /// API is enabled.
-    /// `descriptors` is the open-files limit the connection cap must fit in.
-    func serverConfiguration(reload: @escaping MetricsServer.ReloadAction, descriptors: Int)
-        -> MetricsServer.Configuration
+    /// API is enabled, and `descriptors` is the open-files limit the connection cap must fit in. Reads
+    /// `--web.config.file` and its certificates; an error names the file.
+    func serverConfiguration(reload: @escaping MetricsServer.ReloadAction, descriptors: Int, logger: Logger)
+        throws -> MetricsServer.Configuration
     {
         let defaults = ServerLimits()
         let limits = ServerLimits(
@@ -90,10 +100,30 @@ struct WebOptions: ParsableArguments {
             headerTimeout: readHeaderTimeout ?? defaults.headerTimeout,
             idleTimeout: idleTimeout ?? defaults.idleTimeout, maxHeadBytes: maxHeaderBytes,
             scrapeTimeout: scrapeTimeout ?? defaults.scrapeTimeout)
-        return MetricsServer.Configuration(
+        var configuration = MetricsServer.Configuration(
             listenAddresses: listenAddresses.isEmpty
                 ? [ListenAddress(host: nil, port: 10768)] : listenAddresses,
             telemetryPath: telemetryPath, reload: enableLifecycle ? reload : nil,
             limits: limits.fitting(descriptors: descriptors))
+        guard let configFile else { return configuration }
+        let webConfig = try WebConfigFile.load(path: configFile)
+        if let tls = webConfig.tls {
+            do {
+                configuration.tls = try TLSContextProvider(configuration: tls, logger: logger)
+            } catch {
+                throw ConfigurationError("\(configFile): tls_server_config: \(error)")
+            }
+        }
+        if !webConfig.basicAuthUsers.isEmpty {
+            configuration.authenticator = BasicAuthenticator(users: webConfig.basicAuthUsers)
+        }
+        configuration.responseHeaders = webConfig.headers
+        logger.info(
+            "loaded the web configuration",
+            metadata: [
+                "file": "\(configFile)", "tls": "\(webConfig.tls != nil)",
+                "basic_auth_users": "\(webConfig.basicAuthUsers.count)",
+            ])
+        return configuration
     }
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import PortUsageCore
+import PortUsageWebConfig
 
 /// Answers one connection's requests: metrics, landing page, health, readiness and reload.
 ///
@@ -36,7 +37,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             request = nil
             connection.requestReceived()
             if context.channel.isWritable {
-                respond(to: head, context: context)
+                authenticate(head, context: context)
             } else {
                 waiting = head
             }
@@ -46,9 +47,38 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable, let head = waiting {
             waiting = nil
-            respond(to: head, context: context)
+            authenticate(head, context: context)
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// Answers 401 unless the request's basic-auth credentials are right (when users are configured); only
+    /// a pair not seen recently runs bcrypt, on its own worker.
+    private func authenticate(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard let (authenticator, worker) = routes.authentication else {
+            return respond(to: head, context: context)
+        }
+        let authorization = head.headers.first(name: "Authorization")
+        if let accepted = authenticator.cachedDecision(authorization: authorization) {
+            return decide(accepted, head, context: context)
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        worker.run(
+            on: context.eventLoop, { authenticator.verify(authorization: authorization) },
+            then: { result in
+                let (handler, context) = bound.value
+                handler.decide((try? result.get()) ?? false, head, context: context)
+            })
+    }
+
+    private func decide(_ accepted: Bool, _ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard accepted else {
+            var headers = HTTPHeaders()
+            headers.add(name: "WWW-Authenticate", value: "Basic")
+            return send(
+                .plain(.unauthorized, "Unauthorized\n", headers: headers), for: head, context: context)
+        }
+        respond(to: head, context: context)
     }
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
@@ -148,6 +178,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard context.channel.isActive else { return }
         let keepAlive = request.isKeepAlive
         var headers = response.headers
+        for header in routes.responseHeaders { headers.replaceOrAdd(name: header.name, value: header.value) }
         headers.replaceOrAdd(name: "Content-Type", value: response.contentType)
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")

@@ -3,7 +3,9 @@ public import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import NIOSSL
 public import PortUsageCore
+public import PortUsageWebConfig
 public import ServiceLifecycle
 import Synchronization
 
@@ -16,7 +18,7 @@ public struct ListenError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The HTTP server for `/metrics`, the landing page and the health endpoints, on one event-loop thread,
-/// with one worker thread for collections and one for reloads.
+/// with one worker thread for collections, one for reloads and, with basic auth, one for bcrypt.
 ///
 /// As a ``Service`` it serves until graceful shutdown: then it stops accepting, closes idle connections,
 /// lets in-flight requests finish for up to ``Configuration/shutdownGrace``, closes the rest and stops.
@@ -34,16 +36,27 @@ public final class MetricsServer: Service, Sendable {
         public var limits: ServerLimits
         /// How long in-flight requests may run on at shutdown before they are cut.
         public var shutdownGrace: Duration
+        /// HTTPS on every address; nil serves plain HTTP.
+        public var tls: TLSContextProvider?
+        /// Basic auth in front of every path; nil serves without.
+        public var authenticator: BasicAuthenticator?
+        /// Added to every response (`http_server_config.headers`).
+        public var responseHeaders: [ResponseHeader]
 
         public init(
             listenAddresses: [ListenAddress], telemetryPath: String, reload: ReloadAction? = nil,
-            limits: ServerLimits = ServerLimits(), shutdownGrace: Duration = .seconds(3)
+            limits: ServerLimits = ServerLimits(), shutdownGrace: Duration = .seconds(3),
+            tls: TLSContextProvider? = nil, authenticator: BasicAuthenticator? = nil,
+            responseHeaders: [ResponseHeader] = []
         ) {
             self.listenAddresses = listenAddresses
             self.telemetryPath = telemetryPath
             self.reload = reload
             self.limits = limits
             self.shutdownGrace = shutdownGrace
+            self.tls = tls
+            self.authenticator = authenticator
+            self.responseHeaders = responseHeaders
         }
     }
 
@@ -91,6 +104,7 @@ public final class MetricsServer: Service, Sendable {
         let gate = LoopGate()
         let collectionWorker = BlockingWorker(gate: gate)
         let reloadWorker = BlockingWorker(gate: gate)
+        let authentication = configuration.authenticator.map { ($0, BlockingWorker(gate: gate)) }
         let limits = configuration.limits
         let coalescer = ScrapeCoalescer(collector: collector, worker: collectionWorker)
         collections.withLock { $0 = coalescer }
@@ -101,10 +115,11 @@ public final class MetricsServer: Service, Sendable {
             health: HealthCheck(
                 coalescer: coalescer, reloadWorker: reloadWorker,
                 stuckAfter: TimeAmount(limits.scrapeTimeout * 3)),
-            limits: limits)
+            limits: limits, authentication: authentication, responseHeaders: configuration.responseHeaders)
         let tracker = ConnectionTracker(limit: limits.maxConnections, logger: logger)
         var started = Running(
-            group: group, channels: [], gate: gate, workers: [collectionWorker, reloadWorker],
+            group: group, channels: [], gate: gate,
+            workers: [collectionWorker, reloadWorker] + (authentication.map { [$0.1] } ?? []),
             tracker: tracker)
         do {
             for address in configuration.listenAddresses {
@@ -184,6 +199,7 @@ public final class MetricsServer: Service, Sendable {
         -> ServerBootstrap
     {
         let limits = routes.limits
+        let tls = configuration.tls
         let acceptErrors = AcceptErrorHandler(tracker: tracker, logger: logger)
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -205,6 +221,7 @@ public final class MetricsServer: Service, Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
+                    if let tls { try pipeline.addHandler(tls.makeServerHandler()) }
                     let connection = ConnectionGuard(limits: limits, tracker: tracker)
                     try pipeline.addHandler(connection)
                     // The guard answers 431 past maxHeadBytes after each read; the decoder's own limits

@@ -1,4 +1,5 @@
 import NIOCore
+import PortUsageWebConfig
 
 /// What the handlers serve, shared by all connections.
 struct Routes: Sendable {
@@ -13,6 +14,10 @@ struct Routes: Sendable {
     let requests: RequestLimiter
     let health: HealthCheck
     let limits: ServerLimits
+    /// Basic auth and the worker its bcrypt runs on; nil when no users are configured.
+    let authentication: (BasicAuthenticator, BlockingWorker)?
+    /// Added to every response (`http_server_config.headers`).
+    let responseHeaders: [ResponseHeader]
 
     /// The time a scrape may take: the configured timeout, or less when the scraper says it gives up
     /// sooner (`X-Prometheus-Scrape-Timeout-Seconds`, less half a second to answer in time).

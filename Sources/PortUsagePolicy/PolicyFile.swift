@@ -32,7 +32,7 @@ public enum PolicyFile {
         guard let root = try YAMLDocument.parse(bytes, file: file) else {
             throw PolicyFileError(file: file, line: 0, column: 0, reason: "the file holds no YAML document")
         }
-        let decoder = Decoder(file: file)
+        let decoder = YAMLDecoder(file: file)
         var policy = PortPolicy()
         for (key, value) in try decoder.mapping(root, allowing: ["watched_ranges", "expected", "services"]) {
             switch key {
@@ -49,124 +49,70 @@ public enum PolicyFile {
         }
         return policy
     }
+}
 
-    /// Typed access to nodes, with errors at the node's position.
-    private struct Decoder {
-        let file: String
-
-        func error(_ node: YAMLNode, _ reason: String) -> PolicyFileError {
-            PolicyFileError(file: file, line: node.line, column: node.column, reason: reason)
+/// The policy file's own node types.
+extension YAMLDecoder {
+    fileprivate func port(_ text: Substring, at node: YAMLNode) throws(PolicyFileError) -> UInt16 {
+        guard !text.isEmpty, text.allSatisfy(\.isASCII), let port = UInt16(text) else {
+            throw error(node, "'\(text)' is not a port number (0-65535)")
         }
+        return port
+    }
 
-        /// The entries of a mapping with string keys out of `allowed`, in file order; each key at most once.
-        func mapping(_ node: YAMLNode, allowing allowed: [String]) throws(PolicyFileError) -> [(
-            String, YAMLNode
-        )] {
-            guard case .mapping(let entries) = node.content else {
-                throw error(
-                    node,
-                    "expected a mapping with keys \(allowed.joined(separator: ", ")), found \(node.kind)")
+    fileprivate func expectedListener(_ node: YAMLNode) throws(PolicyFileError) -> PortPolicy.ExpectedListener
+    {
+        var ports: ClosedRange<UInt16>?
+        var transport: TransportProtocol?
+        var exposure: Exposure?
+        for (key, value) in try mapping(node, allowing: ["port", "protocol", "exposure", "description"]) {
+            switch key {
+            case "port":
+                let text = try scalar(value)
+                let bounds = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+                let low = try port(bounds[0], at: value)
+                let high = bounds.count == 2 ? try port(bounds[1], at: value) : low
+                guard low <= high else { throw error(value, "range '\(text)' ends before it starts") }
+                ports = low...high
+            case "protocol": transport = try oneOf(value, TransportProtocol.allCases, what: "protocol")
+            case "exposure": exposure = try oneOf(value, Exposure.allCases, what: "exposure")
+            default: _ = try scalar(value)
             }
-            var seen: Set<String> = []
-            var result: [(String, YAMLNode)] = []
-            for (keyNode, value) in entries {
-                let key = try scalar(keyNode)
-                guard allowed.contains(key) else {
-                    throw error(
-                        keyNode, "unknown key '\(key)'; expected one of \(allowed.joined(separator: ", "))")
-                }
-                guard seen.insert(key).inserted else { throw error(keyNode, "key '\(key)' given twice") }
-                result.append((key, value))
-            }
-            return result
         }
-
-        func sequence(_ node: YAMLNode) throws(PolicyFileError) -> [YAMLNode] {
-            guard case .sequence(let items) = node.content else {
-                throw error(node, "expected a list, found \(node.kind)")
-            }
-            return items
+        guard let ports else { throw error(node, "expected listener without 'port'") }
+        guard let transport else {
+            throw error(node, "expected listener without 'protocol' (tcp or udp)")
         }
+        return PortPolicy.ExpectedListener(ports: ports, transport: transport, exposure: exposure)
+    }
 
-        func scalar(_ node: YAMLNode) throws(PolicyFileError) -> String {
-            guard case .scalar(let text, _) = node.content else {
-                throw error(node, "expected a scalar, found \(node.kind)")
-            }
-            return text
+    fileprivate func serviceNames(_ node: YAMLNode) throws(PolicyFileError) -> [PortPolicy.ServiceKey: String]
+    {
+        guard case .mapping(let entries) = node.content else {
+            throw error(
+                node, "expected a mapping of port (or port/protocol) to service name, found \(node.kind)")
         }
-
-        func oneOf<Value: RawRepresentable & CaseIterable>(
-            _ node: YAMLNode, _ values: Value.AllCases, what: String
-        )
-            throws(PolicyFileError) -> Value where Value.RawValue == String
-        {
-            let text = try scalar(node)
-            guard let value = Value(rawValue: text) else {
-                let names = values.map(\.rawValue).joined(separator: ", ")
-                throw error(node, "unknown \(what) '\(text)'; expected one of \(names)")
-            }
-            return value
-        }
-
-        func port(_ text: Substring, at node: YAMLNode) throws(PolicyFileError) -> UInt16 {
-            guard !text.isEmpty, text.allSatisfy(\.isASCII), let port = UInt16(text) else {
-                throw error(node, "'\(text)' is not a port number (0-65535)")
-            }
-            return port
-        }
-
-        func expectedListener(_ node: YAMLNode) throws(PolicyFileError) -> PortPolicy.ExpectedListener {
-            var ports: ClosedRange<UInt16>?
+        var names: [PortPolicy.ServiceKey: String] = [:]
+        for (keyNode, value) in entries {
+            let key = try scalar(keyNode)
+            let parts = key.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
             var transport: TransportProtocol?
-            var exposure: Exposure?
-            for (key, value) in try mapping(node, allowing: ["port", "protocol", "exposure", "description"]) {
-                switch key {
-                case "port":
-                    let text = try scalar(value)
-                    let bounds = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-                    let low = try port(bounds[0], at: value)
-                    let high = bounds.count == 2 ? try port(bounds[1], at: value) : low
-                    guard low <= high else { throw error(value, "range '\(text)' ends before it starts") }
-                    ports = low...high
-                case "protocol": transport = try oneOf(value, TransportProtocol.allCases, what: "protocol")
-                case "exposure": exposure = try oneOf(value, Exposure.allCases, what: "exposure")
-                default: _ = try scalar(value)
+            if parts.count == 2 {
+                guard let parsed = TransportProtocol(rawValue: String(parts[1])) else {
+                    throw error(keyNode, "unknown protocol in '\(key)'; expected tcp or udp")
                 }
+                transport = parsed
             }
-            guard let ports else { throw error(node, "expected listener without 'port'") }
-            guard let transport else {
-                throw error(node, "expected listener without 'protocol' (tcp or udp)")
+            let serviceKey = PortPolicy.ServiceKey(
+                port: try port(parts[0], at: keyNode), transport: transport)
+            let name = try scalar(value)
+            guard !name.isEmpty, name.utf8.count <= 64, !name.contains(where: \.isNewline) else {
+                throw error(value, "service name must be 1 to 64 bytes on one line")
             }
-            return PortPolicy.ExpectedListener(ports: ports, transport: transport, exposure: exposure)
+            guard names.updateValue(name, forKey: serviceKey) == nil else {
+                throw error(keyNode, "service for '\(key)' given twice")
+            }
         }
-
-        func serviceNames(_ node: YAMLNode) throws(PolicyFileError) -> [PortPolicy.ServiceKey: String] {
-            guard case .mapping(let entries) = node.content else {
-                throw error(
-                    node, "expected a mapping of port (or port/protocol) to service name, found \(node.kind)")
-            }
-            var names: [PortPolicy.ServiceKey: String] = [:]
-            for (keyNode, value) in entries {
-                let key = try scalar(keyNode)
-                let parts = key.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-                var transport: TransportProtocol?
-                if parts.count == 2 {
-                    guard let parsed = TransportProtocol(rawValue: String(parts[1])) else {
-                        throw error(keyNode, "unknown protocol in '\(key)'; expected tcp or udp")
-                    }
-                    transport = parsed
-                }
-                let serviceKey = PortPolicy.ServiceKey(
-                    port: try port(parts[0], at: keyNode), transport: transport)
-                let name = try scalar(value)
-                guard !name.isEmpty, name.utf8.count <= 64, !name.contains(where: \.isNewline) else {
-                    throw error(value, "service name must be 1 to 64 bytes on one line")
-                }
-                guard names.updateValue(name, forKey: serviceKey) == nil else {
-                    throw error(keyNode, "service for '\(key)' given twice")
-                }
-            }
-            return names
-        }
+        return names
     }
 }

@@ -1,0 +1,68 @@
+/// Typed access to ``YAMLNode``s of one file, with errors at the node's line and column. Shared by the
+/// configuration files read with libyaml (the policy file, the web configuration).
+public struct YAMLDecoder: Sendable {
+    /// The file, as named in errors.
+    public let file: String
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    /// An error at `node`'s position.
+    public func error(_ node: YAMLNode, _ reason: String) -> PolicyFileError {
+        PolicyFileError(file: file, line: node.line, column: node.column, reason: reason)
+    }
+
+    /// The entries of a mapping with string keys out of `allowed`, in file order; each key at most once.
+    public func mapping(_ node: YAMLNode, allowing allowed: [String]) throws(PolicyFileError) -> [(
+        String, YAMLNode
+    )] {
+        guard case .mapping(let entries) = node.content else {
+            throw error(
+                node,
+                "expected a mapping with keys \(allowed.joined(separator: ", ")), found \(node.kind)")
+        }
+        var seen: Set<String> = []
+        var result: [(String, YAMLNode)] = []
+        for (keyNode, value) in entries {
+            let key = try scalar(keyNode)
+            guard allowed.contains(key) else {
+                throw error(
+                    keyNode, "unknown key '\(key)'; expected one of \(allowed.joined(separator: ", "))")
+            }
+            guard seen.insert(key).inserted else { throw error(keyNode, "key '\(key)' given twice") }
+            result.append((key, value))
+        }
+        return result
+    }
+
+    /// The items of a list.
+    public func sequence(_ node: YAMLNode) throws(PolicyFileError) -> [YAMLNode] {
+        guard case .sequence(let items) = node.content else {
+            throw error(node, "expected a list, found \(node.kind)")
+        }
+        return items
+    }
+
+    /// The text of a scalar.
+    public func scalar(_ node: YAMLNode) throws(PolicyFileError) -> String {
+        guard case .scalar(let text, _) = node.content else {
+            throw error(node, "expected a scalar, found \(node.kind)")
+        }
+        return text
+    }
+
+    /// A scalar that must be one of `values`' raw values.
+    public func oneOf<Value: RawRepresentable & CaseIterable>(
+        _ node: YAMLNode, _ values: Value.AllCases, what: String
+    )
+        throws(PolicyFileError) -> Value where Value.RawValue == String
+    {
+        let text = try scalar(node)
+        guard let value = Value(rawValue: text) else {
+            let names = values.map(\.rawValue).joined(separator: ", ")
+            throw error(node, "unknown \(what) '\(text)'; expected one of \(names)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,46 @@
+import CCrypt
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// bcrypt through libxcrypt's reentrant `crypt_r` (no Swift bcrypt library needed).
+public enum BCrypt {
+    /// Whether `hash` has bcrypt's form: `$2a$`, `$2b$` or `$2y$`, a two-digit cost from 04 to 31, `$`, and
+    /// 53 characters of bcrypt's base-64 alphabet (22 of salt, 31 of hash).
+    public static func isHash(_ hash: String) -> Bool {
+        let bytes = Array(hash.utf8)
+        guard bytes.count == 60, bytes[0] == UInt8(ascii: "$"), bytes[1] == UInt8(ascii: "2"),
+            [UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "y")].contains(bytes[2]),
+            bytes[3] == UInt8(ascii: "$"), bytes[6] == UInt8(ascii: "$"),
+            let cost = Int(String(decoding: bytes[4..<6], as: UTF8.self)), (4...31).contains(cost)
+        else { return false }
+        let alphabet = Array("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        return bytes[7...].allSatisfy(alphabet.contains)
+    }
+
+    /// Whether `password` (bytes, without NUL) hashes to `hash`; compares in time independent of where
+    /// they differ. Blocks for the hash's cost: about 50 ms at cost 10.
+    public static func verify(password: [UInt8], hash: String) -> Bool {
+        guard !password.contains(0) else { return false }
+        let data = UnsafeMutablePointer<crypt_data>.allocate(capacity: 1)  // about 32 KiB: off the stack
+        defer { data.deallocate() }
+        memset(data, 0, MemoryLayout<crypt_data>.size)
+        let output = (password + [0]).withUnsafeBufferPointer { phrase in
+            phrase.withMemoryRebound(to: CChar.self) { crypt_r($0.baseAddress, hash, data) }
+        }
+        guard let output else { return false }
+        return constantTimeEqual(Array(String(cString: output).utf8), Array(hash.utf8))
+    }
+
+    /// Equal bytes, in time that depends only on the lengths. crypt's failure token `*...` never equals a
+    /// valid hash, which starts with `$`.
+    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
+    }
+}

@@ -1,0 +1,268 @@
+"""--web.config.file: TLS (with a CA the test makes with openssl), bcrypt basic auth, client certificates,
+certificate reload, response headers, a real Prometheus scraping over HTTPS, and bad files refused at start.
+Everything talks to 127.0.0.1 only."""
+import base64
+import os
+import shutil
+import ssl
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import bcrypt
+import pytest
+
+from conftest import BINARY, REPO, Daemon, PrometheusServer, free_port, run_exporter
+
+PASSWORD = "s3cret-Pa55"
+HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
+HEADERS = "http_server_config:\n  headers:\n    X-Frame-Options: deny\n    Strict-Transport-Security: max-age=600\n"
+
+
+def openssl(*args, cwd, check=True, stdin=subprocess.DEVNULL):
+    return subprocess.run(["openssl", *args], cwd=cwd, check=check, capture_output=True, timeout=30, stdin=stdin)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    """Two CAs; from the first a server certificate for 127.0.0.1 (twice, for the reload) and a client
+    certificate, from the second a client certificate that the server must not trust."""
+    root = tmp_path_factory.mktemp("pki")
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    for ca in ("ca", "other-ca"):
+        openssl("req", "-x509", *key, "-keyout", f"{ca}.key", "-out", f"{ca}.crt", "-days", "2",
+                "-subj", f"/CN=pue-{ca}", cwd=root)
+    (root / "server.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    (root / "client.ext").write_text("extendedKeyUsage=clientAuth\n")
+    for name, ca, ext in (("server", "ca", "server"), ("server2", "ca", "server"), ("client", "ca", "client"),
+                          ("stranger", "other-ca", "client")):
+        openssl("req", *key, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN=pue-{name}", cwd=root)
+        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.crt", "-CAkey", f"{ca}.key", "-CAcreateserial",
+                "-out", f"{name}.crt", "-days", "2", "-extfile", f"{ext}.ext", cwd=root)
+    return root
+
+
+class SecuredExporter(Daemon):
+    """The exporter with a web config file in its own directory (cert and key copied next to it, so that
+    relative paths and replacing them work); ready when /-/ready answers over TLS with credentials."""
+
+    def __init__(self, pki, tls_extra="", rest=f"basic_auth_users:\n  alice: '{HASH}'\n" + HEADERS,
+                 client_cert=None):
+        self.dir = Path(tempfile.mkdtemp(prefix="pue-web-"))
+        shutil.copy(pki / "server.crt", self.dir / "server.crt")
+        shutil.copy(pki / "server.key", self.dir / "server.key")
+        (self.dir / "web.yml").write_text(
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n" + tls_extra + rest)
+        self.pki, self.port = pki, free_port()
+        self.base = f"https://127.0.0.1:{self.port}"
+        self.context = ssl.create_default_context(cafile=str(pki / "ca.crt"))
+        if client_cert:
+            self.context.load_cert_chain(str(pki / f"{client_cert}.crt"), str(pki / f"{client_cert}.key"))
+        auth = {"Authorization": "Basic " + base64.b64encode(f"alice:{PASSWORD}".encode()).decode()}
+        super().__init__([str(BINARY), f"--web.listen-address=127.0.0.1:{self.port}",
+                          f"--web.config.file={self.dir / 'web.yml'}"], f"{self.base}/-/ready", self.dir / "log",
+                         ssl_context=self.context, headers=auth if "basic_auth_users" in rest else {})
+
+    def curl(self, path="/metrics", *args):
+        """curl's exit code, HTTP status, headers and body."""
+        result = subprocess.run(
+            ["curl", "-sS", "--max-time", "10", "--cacert", str(self.pki / "ca.crt"), "-D", "-", *args,
+             self.base + path], capture_output=True, timeout=20)
+        head, _, body = result.stdout.decode().partition("\r\n\r\n")
+        lines = head.split("\r\n")
+        status = int(lines[0].split()[1]) if lines[0].startswith("HTTP/") else None
+        headers = {name.lower(): value for name, _, value in (line.partition(": ") for line in lines[1:])}
+        return result.returncode, status, headers, body
+
+    def served_certificate(self):
+        """The DER certificate of a fresh handshake."""
+        with ssl.create_connection(("127.0.0.1", self.port), timeout=5) as sock:
+            context = ssl.create_default_context(cafile=str(self.pki / "ca.crt"))
+            with context.wrap_socket(sock, server_hostname="127.0.0.1") as tls:
+                return tls.getpeercert(binary_form=True)
+
+
+def der(path):
+    return ssl.PEM_cert_to_DER_cert(Path(path).read_text())
+
+
+@pytest.fixture(scope="module")
+def secured(pki):
+    """One exporter with TLS, basic auth and headers, shared by the tests that do not change it."""
+    with SecuredExporter(pki) as exporter:
+        yield exporter
+
+
+def test_right_password_serves_metrics_with_the_configured_headers(secured):
+    code, status, headers, body = secured.curl("/metrics", "-u", f"alice:{PASSWORD}")
+    assert (code, status) == (0, 200)
+    assert "port_usage_exporter_build_info{" in body
+    assert headers["x-frame-options"] == "deny"
+    assert headers["strict-transport-security"] == "max-age=600"
+
+
+@pytest.mark.parametrize("credentials", [["-u", "alice:wrong"], ["-u", f"mallory:{PASSWORD}"], []],
+                         ids=["wrong-password", "unknown-user", "no-credentials"])
+@pytest.mark.parametrize("path", ["/metrics", "/", "/-/healthy", "/-/ready"])
+def test_without_the_right_password_every_path_is_401(secured, credentials, path):
+    code, status, headers, body = secured.curl(path, *credentials)
+    assert (code, status, body) == (0, 401, "Unauthorized\n")
+    assert headers["www-authenticate"] == "Basic"
+    assert headers["x-frame-options"] == "deny"
+
+
+def s_client(port, *args):
+    return openssl("s_client", "-connect", f"127.0.0.1:{port}", *args, cwd=".", check=False,
+                   stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize("min_version,tls11_accepted", [(None, False), ("TLS11", True)])
+def test_tls_1_1_is_refused_unless_min_version_allows_it(pki, min_version, tls11_accepted):
+    extra = f"  min_version: {min_version}\n" if min_version else ""
+    with SecuredExporter(pki, tls_extra=extra) as exporter:
+        # SECLEVEL=0: the client may offer TLS 1.1, so a refusal is the server's.
+        old = s_client(exporter.port, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")
+        assert (old.returncode == 0) == tls11_accepted, old.stdout.decode() + old.stderr.decode()
+        if not tls11_accepted:
+            assert b"alert protocol version" in old.stderr, old.stderr
+        assert s_client(exporter.port, "-tls1_2").returncode == 0
+        assert s_client(exporter.port, "-tls1_3").returncode == 0
+
+
+def test_cipher_suites_and_curve_preferences_limit_the_handshake(pki):
+    extra = ("  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n"
+             "  curve_preferences: [X25519]\n")
+    with SecuredExporter(pki, tls_extra=extra) as exporter:
+        # P-256 too: in TLS 1.2 the client's groups also say which ECDSA certificates (here P-256) it accepts.
+        chosen = s_client(exporter.port, "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384", "-groups", "P-256:X25519")
+        assert chosen.returncode == 0, chosen.stderr
+        assert b"Cipher is ECDHE-ECDSA-AES256-GCM-SHA384" in chosen.stdout
+        assert b"Server Temp Key: X25519" in chosen.stdout
+        other_cipher = s_client(exporter.port, "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "-groups", "P-256:X25519")
+        assert other_cipher.returncode != 0 and b"handshake failure" in other_cipher.stderr, other_cipher.stderr
+        other_curve = s_client(exporter.port, "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384", "-groups", "P-256")
+        assert other_curve.returncode != 0 and b"handshake failure" in other_curve.stderr, other_curve.stderr
+
+
+def test_plain_http_on_the_tls_port_is_refused(secured):
+    result = subprocess.run(["curl", "-sS", "--max-time", "10", f"http://127.0.0.1:{secured.port}/metrics"],
+                            capture_output=True, text=True, timeout=20)
+    assert result.returncode in (52, 56), result  # 52: empty reply, 56: reset; never an HTTP answer
+    assert secured.curl("/-/healthy", "-u", f"alice:{PASSWORD}")[:2] == (0, 200)
+
+
+@pytest.mark.parametrize("mode,client,accepted", [
+    ("RequireAndVerifyClientCert", "client", True),
+    ("RequireAndVerifyClientCert", None, False),
+    ("RequireAndVerifyClientCert", "stranger", False),
+    ("VerifyClientCertIfGiven", None, True),
+    ("VerifyClientCertIfGiven", "client", True),
+    ("VerifyClientCertIfGiven", "stranger", False),
+    ("RequireAnyClientCert", "stranger", True),
+    ("RequireAnyClientCert", None, False),
+    ("RequestClientCert", "stranger", True),
+    ("RequestClientCert", None, True),
+])
+def test_client_certificates(pki, mode, client, accepted):
+    """Go's meanings: "Verify" checks the certificate against client_ca_file, "Require" refuses a handshake
+    without one; a "stranger" certificate comes from another CA."""
+    extra = f"  client_auth_type: {mode}\n  client_ca_file: {pki / 'ca.crt'}\n"
+    with SecuredExporter(pki, tls_extra=extra, rest=HEADERS, client_cert="client") as exporter:
+        args = ["--cert", str(pki / f"{client}.crt"), "--key", str(pki / f"{client}.key")] if client else []
+        code, status, _, body = exporter.curl("/metrics", *args)
+        if accepted:
+            assert (code, status) == (0, 200) and "port_usage_listeners" in body
+        else:
+            assert code in (35, 56) and status is None  # handshake failure or reset: no HTTP at all
+
+
+def test_replaced_certificate_is_served_on_the_next_handshake(pki):
+    with SecuredExporter(pki) as exporter:
+        assert exporter.served_certificate() == der(pki / "server.crt")
+        for name in ("server.key", "server.crt"):  # a handshake between the two keeps the old pair
+            shutil.copy(pki / name.replace("server", "server2"), exporter.dir / f"{name}.new")
+            os.rename(exporter.dir / f"{name}.new", exporter.dir / name)
+        assert exporter.served_certificate() == der(pki / "server2.crt")
+        (exporter.dir / "server.crt").write_text("not a certificate\n")
+        assert exporter.served_certificate() == der(pki / "server2.crt")
+        log = exporter.log_path.read_text()
+        assert "could not load the changed TLS certificate; still serving the previous one" in log
+        assert exporter.curl("/-/healthy", "-u", f"alice:{PASSWORD}")[:2] == (0, 200)
+
+
+def test_prometheus_scrapes_over_tls_with_basic_auth(secured, pki, tmp_path):
+    (tmp_path / "password").write_text(PASSWORD)
+    prometheus = PrometheusServer(tmp_path, [f"127.0.0.1:{secured.port}"], job="secured")
+    config = tmp_path / "prometheus.yml"  # written by PrometheusServer; read by Prometheus only at start
+    config.write_text(config.read_text().replace(
+        "    static_configs:\n",
+        f"    scheme: https\n    tls_config:\n      ca_file: {pki / 'ca.crt'}\n"
+        f"    basic_auth:\n      username: alice\n      password_file: {tmp_path / 'password'}\n"
+        "    static_configs:\n"))
+    with prometheus:
+        up = prometheus.wait_for('up{job="secured"} == 1')
+        assert up[0]["value"][1] == "1"
+        build = prometheus.wait_for('port_usage_exporter_build_info{job="secured"}')
+        assert build[0]["value"][1] == "1"
+
+
+# A web.yml (None: the case makes the path itself) and what follows its path in the one-line error; {pki} and
+# {dir} (the file's directory) are filled in.
+BAD_CONFIGS = {
+    "unknown-key": ("tls_server_config:\n  certfile: a\n",
+                    ":2:3: unknown key 'certfile'; expected one of cert_file, key_file,"),
+    "missing-cert": ("tls_server_config: {{cert_file: no.crt, key_file: no.key}}\n",
+                     ": tls_server_config: cert_file: {dir}/no.crt: No such file or directory"),
+    "cert-is-dev-zero": ("tls_server_config: {{cert_file: /dev/zero, key_file: k}}\n",
+                         ": tls_server_config: cert_file: /dev/zero: not a regular file"),
+    "not-a-cert": ("tls_server_config: {{cert_file: web.yml, key_file: {pki}/server.key}}\n",
+                   ": tls_server_config: cert_file {dir}/web.yml: no PEM certificate"),
+    "key-of-another-cert": ("tls_server_config: {{cert_file: {pki}/server.crt, key_file: {pki}/server2.key}}\n",
+                            ": tls_server_config: cert_file {pki}/server.crt and key_file {pki}/server2.key do not "
+                            "make a usable pair"),
+    "not-bcrypt": ("basic_auth_users:\n  alice: plain\n", ":2:10: the password of user 'alice' is not a bcrypt hash"),
+    "fifo": (None, ": not a regular file"),
+    "dev-zero": (None, ": not a regular file"),
+    "missing-file": (None, ": No such file or directory"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_CONFIGS)
+def test_bad_web_config_exits_1_with_one_line_naming_file_and_reason(tmp_path, pki, case):
+    text, reason = BAD_CONFIGS[case]
+    path = Path("/dev/zero") if case == "dev-zero" else tmp_path / "web.yml"
+    if text is not None:
+        path.write_text(text.format(pki=pki, dir=tmp_path))
+    elif case == "fifo":
+        os.mkfifo(path)
+    result = run_exporter(f"--web.listen-address=127.0.0.1:{free_port()}", f"--web.config.file={path}")
+    assert result.returncode == 1, result
+    lines = result.stderr.strip().splitlines()
+    expected = f"port_usage_exporter: error: {path}{reason.format(pki=pki, dir=tmp_path)}"
+    assert len(lines) == 1 and lines[0].startswith(expected), result.stderr
+
+
+def test_example_file_is_valid_for_promtool_and_the_exporter(pki, tmp_path):
+    """Deploy/web-config.example.yml, next to a certificate and key, passes Prometheus' own check of the
+    format, and the exporter serves it: TLS, and 401 without the (discarded) password."""
+    shutil.copy(REPO / "Deploy" / "web-config.example.yml", tmp_path / "web.yml")
+    shutil.copy(pki / "server.crt", tmp_path / "server.crt")
+    shutil.copy(pki / "server.key", tmp_path / "server.key")
+    check = subprocess.run(["promtool", "check", "web-config", str(tmp_path / "web.yml")], capture_output=True,
+                           text=True, timeout=30)
+    assert check.returncode == 0 and "SUCCESS" in check.stdout + check.stderr, check
+    port = free_port()
+    with subprocess.Popen([str(BINARY), f"--web.listen-address=127.0.0.1:{port}",
+                           f"--web.config.file={tmp_path / 'web.yml'}"], stderr=subprocess.PIPE) as process:
+        try:
+            for _ in range(100):
+                result = subprocess.run(["curl", "-s", "--cacert", str(pki / "ca.crt"), "-o", "/dev/null", "-w",
+                                         "%{http_code}", f"https://127.0.0.1:{port}/-/ready"],
+                                        capture_output=True, text=True, timeout=10)
+                if result.stdout != "000":
+                    break
+                time.sleep(0.1)
+            assert result.stdout == "401"
+        finally:
+            process.terminate()
