@@ -13,7 +13,8 @@ from pathlib import Path
 import bcrypt
 import pytest
 
-from conftest import BINARY, REPO, Daemon, PrometheusServer, free_port, run_exporter
+from conftest import (REPO, Daemon, PrometheusServer, exporter_command, exporter_directory, exporter_owns,
+                      free_port, run_exporter)
 
 PASSWORD = "s3cret-Pa55"
 HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
@@ -25,10 +26,15 @@ def openssl(*args, cwd, check=True, stdin=subprocess.DEVNULL):
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory):
+def pki():
     """Two CAs; from the first a server certificate for 127.0.0.1 (twice, for the reload) and a client
-    certificate, from the second a client certificate that the server must not trust."""
-    root = tmp_path_factory.mktemp("pki")
+    certificate, from the second a client certificate that the server must not trust. The exporter can
+    read the directory and owns the server keys."""
+    with exporter_directory(prefix="pue-web-pki-") as root:
+        yield make_pki(root)
+
+
+def make_pki(root):
     key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
     for ca in ("ca", "other-ca"):
         openssl("req", "-x509", *key, "-keyout", f"{ca}.key", "-out", f"{ca}.crt", "-days", "2",
@@ -40,6 +46,7 @@ def pki(tmp_path_factory):
         openssl("req", *key, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN=pue-{name}", cwd=root)
         openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.crt", "-CAkey", f"{ca}.key", "-CAcreateserial",
                 "-out", f"{name}.crt", "-days", "2", "-extfile", f"{ext}.ext", cwd=root)
+    exporter_owns(root / "server.key", root / "server2.key")
     return root
 
 
@@ -50,8 +57,10 @@ class SecuredExporter(Daemon):
     def __init__(self, pki, tls_extra="", rest=f"basic_auth_users:\n  alice: '{HASH}'\n" + HEADERS,
                  client_cert=None):
         self.dir = Path(tempfile.mkdtemp(prefix="pue-web-"))
+        self.dir.chmod(0o755)
         shutil.copy(pki / "server.crt", self.dir / "server.crt")
         shutil.copy(pki / "server.key", self.dir / "server.key")
+        exporter_owns(self.dir / "server.key")
         (self.dir / "web.yml").write_text(
             "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n" + tls_extra + rest)
         self.pki, self.port = pki, free_port()
@@ -60,8 +69,9 @@ class SecuredExporter(Daemon):
         if client_cert:
             self.context.load_cert_chain(str(pki / f"{client_cert}.crt"), str(pki / f"{client_cert}.key"))
         auth = {"Authorization": "Basic " + base64.b64encode(f"alice:{PASSWORD}".encode()).decode()}
-        super().__init__([str(BINARY), f"--web.listen-address=127.0.0.1:{self.port}",
-                          f"--web.config.file={self.dir / 'web.yml'}"], f"{self.base}/-/ready", self.dir / "log",
+        super().__init__(exporter_command(f"--web.listen-address=127.0.0.1:{self.port}",
+                                          f"--web.config.file={self.dir / 'web.yml'}"), f"{self.base}/-/ready",
+                         self.dir / "log",
                          ssl_context=self.context, headers=auth if "basic_auth_users" in rest else {})
 
     def curl(self, path="/metrics", *args):
@@ -182,6 +192,7 @@ def test_replaced_certificate_is_served_on_the_next_handshake(pki):
         assert exporter.served_certificate() == der(pki / "server.crt")
         for name in ("server.key", "server.crt"):  # a handshake between the two keeps the old pair
             shutil.copy(pki / name.replace("server", "server2"), exporter.dir / f"{name}.new")
+            exporter_owns(exporter.dir / f"{name}.new")
             os.rename(exporter.dir / f"{name}.new", exporter.dir / name)
         assert exporter.served_certificate() == der(pki / "server2.crt")
         (exporter.dir / "server.crt").write_text("not a certificate\n")
@@ -229,7 +240,8 @@ BAD_CONFIGS = {
 
 
 @pytest.mark.parametrize("case", BAD_CONFIGS)
-def test_bad_web_config_exits_1_with_one_line_naming_file_and_reason(tmp_path, pki, case):
+def test_bad_web_config_exits_1_with_one_line_naming_file_and_reason(exporter_tmp, pki, case):
+    tmp_path = exporter_tmp
     text, reason = BAD_CONFIGS[case]
     path = Path("/dev/zero") if case == "dev-zero" else tmp_path / "web.yml"
     if text is not None:
@@ -243,18 +255,21 @@ def test_bad_web_config_exits_1_with_one_line_naming_file_and_reason(tmp_path, p
     assert len(lines) == 1 and lines[0].startswith(expected), result.stderr
 
 
-def test_example_file_is_valid_for_promtool_and_the_exporter(pki, tmp_path):
+def test_example_file_is_valid_for_promtool_and_the_exporter(pki, exporter_tmp):
     """Deploy/web-config.example.yml, next to a certificate and key, passes Prometheus' own check of the
     format, and the exporter serves it: TLS, and 401 without the (discarded) password."""
+    tmp_path = exporter_tmp
     shutil.copy(REPO / "Deploy" / "web-config.example.yml", tmp_path / "web.yml")
     shutil.copy(pki / "server.crt", tmp_path / "server.crt")
     shutil.copy(pki / "server.key", tmp_path / "server.key")
+    exporter_owns(tmp_path / "server.key")
     check = subprocess.run(["promtool", "check", "web-config", str(tmp_path / "web.yml")], capture_output=True,
                            text=True, timeout=30)
     assert check.returncode == 0 and "SUCCESS" in check.stdout + check.stderr, check
     port = free_port()
-    with subprocess.Popen([str(BINARY), f"--web.listen-address=127.0.0.1:{port}",
-                           f"--web.config.file={tmp_path / 'web.yml'}"], stderr=subprocess.PIPE) as process:
+    with subprocess.Popen(exporter_command(f"--web.listen-address=127.0.0.1:{port}",
+                                           f"--web.config.file={tmp_path / 'web.yml'}"),
+                          stderr=subprocess.PIPE) as process:
         try:
             for _ in range(100):
                 result = subprocess.run(["curl", "-s", "--cacert", str(pki / "ca.crt"), "-o", "/dev/null", "-w",
