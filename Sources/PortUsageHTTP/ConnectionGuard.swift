@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 
 /// The first handler of every connection: it admits the connection, enforces the request-head size, the
-/// header and idle timeouts, and stops reading while too many response bytes wait to be sent.
+/// header and idle timeouts, and stops reading while too many response bytes wait to be sent (closing the
+/// connection when the client has read nothing of them for the idle timeout).
 ///
 /// A ``HeadObserver`` right after the HTTP decoder tells it when a request head has been parsed, and the
 /// HTTP handler tells it when a request is complete and when its response is written; all run on the
@@ -26,6 +27,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var waitingIdle = false
     private var deadline: Scheduled<Void>?
     private var readPending = false
+    /// Closes a connection whose client has not read its responses for the idle timeout.
+    private var stalled: Scheduled<Void>?
     fileprivate private(set) var closing = false
 
     init(limits: ServerLimits, tracker: ConnectionTracker) {
@@ -49,12 +52,14 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
+        stalled?.cancel()
         tracker.remove(context.channel)
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
+        stalled?.cancel()
         self.context = nil
     }
 
@@ -85,9 +90,17 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable && readPending {
-            readPending = false
-            context.read()
+        if context.channel.isWritable {
+            stalled?.cancel()
+            stalled = nil
+            if readPending {
+                readPending = false
+                context.read()
+            }
+        } else if stalled == nil {
+            stalled = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.idleTimeout)) {
+                context.close(promise: nil)
+            }
         }
         context.fireChannelWritabilityChanged()
     }

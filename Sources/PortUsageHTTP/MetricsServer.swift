@@ -86,6 +86,9 @@ public final class MetricsServer: Service, Sendable {
         landingPage = LandingPage(buildInfo: buildInfo, telemetryPath: configuration.telemetryPath)
     }
 
+    /// How many client connections are open.
+    public var openConnections: Int { running.withLock { $0?.tracker.count ?? 0 } }
+
     /// How many collections scrapes have started (scrapes that shared one count once).
     public var collectionsStarted: Int { collections.withLock { $0?.collectionsStarted ?? 0 } }
 

@@ -64,6 +64,29 @@ struct HostileClientTests {
         }
     }
 
+    @Test func aClientThatPipelinesAndNeverReadsIsClosedAtTheIdleTimeout() async throws {
+        let fixture = TestServer(
+            limits: ServerLimits(idleTimeout: .milliseconds(300), maxPendingResponseBytes: 16 * 1024))
+        try await fixture.withServer { port in
+            let requests = String(repeating: "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", count: 2000)
+            let fd = try RawHTTPClient.connectAndSend(port: port, "")
+            defer { close(fd) }
+            var small: Int32 = 4096
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+            let bytes = Array(requests.utf8)
+            _ = send(fd, bytes, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            // Unread responses fill the socket buffers; the server gives up on the client after 300 ms.
+            let clock = ContinuousClock()
+            let start = clock.now
+            usleep(100_000)
+            #expect(fixture.server.openConnections == 1)
+            while fixture.server.openConnections > 0 && clock.now - start < .seconds(3) { usleep(20_000) }
+            #expect(fixture.server.openConnections == 0)
+            #expect(clock.now - start < .seconds(2))
+            #expect(try RawHTTPClient.get(port: port, "/metrics").status == 200)
+        }
+    }
+
     @Test func anOversizedRequestHeadIsAnswered431() async throws {
         let fixture = TestServer(limits: ServerLimits(maxHeadBytes: 1024))
         try await fixture.withServer { port in
