@@ -1,6 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// Where results of blocking work re-enter the event loop, while the server runs.
 ///
@@ -8,20 +8,20 @@ import Synchronization
 /// on a loop that is going away; blocking work that outlives the server (a read stuck in the kernel)
 /// therefore never touches it.
 final class LoopGate: Sendable {
-    private let open = Mutex(true)
+    private let open = NIOLockedValueBox(true)
 
     init() {}
 
     /// Runs `body` on `loop` unless the gate is closed.
     func execute(on loop: any EventLoop, _ body: @escaping @Sendable () -> Void) {
-        open.withLock { open in
+        open.withLockedValue { open in
             if open { loop.execute(body) }
         }
     }
 
     /// Drops every later result.
     func close() {
-        open.withLock { $0 = false }
+        open.withLockedValue { $0 = false }
     }
 }
 
@@ -30,7 +30,7 @@ final class LoopGate: Sendable {
 final class BlockingWorker: Sendable {
     private let pool: NIOThreadPool
     private let gate: LoopGate
-    private let busySince = Mutex<NIODeadline?>(nil)
+    private let busySince = NIOLockedValueBox<NIODeadline?>(nil)
 
     init(gate: LoopGate) {
         self.gate = gate
@@ -40,7 +40,7 @@ final class BlockingWorker: Sendable {
 
     /// How long the current job has run, or nil when the worker is free.
     var busyFor: TimeAmount? {
-        busySince.withLock { since in since.map { .now() - $0 } }
+        busySince.withLockedValue { since in since.map { .now() - $0 } }
     }
 
     /// Runs `body` on the worker's thread, then `completion` with its result on `loop` (unless the server
@@ -51,9 +51,9 @@ final class BlockingWorker: Sendable {
     ) {
         pool.submit { [self] state in
             guard state == .active else { return }
-            busySince.withLock { $0 = .now() }
+            busySince.withLockedValue { $0 = .now() }
             let result = Result { try body() }
-            busySince.withLock { $0 = nil }
+            busySince.withLockedValue { $0 = nil }
             gate.execute(on: loop) { completion(result) }
         }
     }

@@ -1,6 +1,6 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// The server's open client connections, what each is doing, and which to close when they run short.
 ///
@@ -23,7 +23,7 @@ final class ConnectionTracker: Sendable {
     }
 
     private let limit: Int
-    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    private let entries = NIOLockedValueBox<[ObjectIdentifier: Entry]>([:])
     private let shortage: RateLimitedLog
 
     init(limit: Int, logger: Logger) {
@@ -32,12 +32,12 @@ final class ConnectionTracker: Sendable {
     }
 
     /// How many connections are open.
-    var count: Int { entries.withLock { $0.count } }
+    var count: Int { entries.withLockedValue { $0.count } }
 
     /// Admits `channel`, closing the oldest idle (or partial) connection when the limit is reached;
     /// false when every open connection is busy and the caller must close `channel`.
     func admit(_ channel: any Channel) -> Bool {
-        let (admitted, evicted) = entries.withLock { entries in
+        let (admitted, evicted) = entries.withLockedValue { entries in
             var evicted: (any Channel)?
             if entries.count >= limit {
                 guard let victim = Self.oldestEvictable(in: entries) else { return (false, evicted) }
@@ -62,7 +62,7 @@ final class ConnectionTracker: Sendable {
     /// Closes the oldest idle (or partial) connection to free a descriptor; false when there is none.
     @discardableResult
     func evictOldest() -> Bool {
-        let victim = entries.withLock { entries in
+        let victim = entries.withLockedValue { entries in
             Self.oldestEvictable(in: entries).flatMap { entries.removeValue(forKey: $0)?.channel }
         }
         victim?.close(promise: nil)
@@ -71,7 +71,7 @@ final class ConnectionTracker: Sendable {
 
     /// Records what `channel` is doing now.
     func update(_ channel: any Channel, to phase: Phase) {
-        entries.withLock { entries in
+        entries.withLockedValue { entries in
             entries[ObjectIdentifier(channel)]?.phase = phase
             entries[ObjectIdentifier(channel)]?.since = .now()
         }
@@ -79,15 +79,15 @@ final class ConnectionTracker: Sendable {
 
     /// Forgets a closed connection.
     func remove(_ channel: any Channel) {
-        _ = entries.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        _ = entries.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     /// How many connections are busy with a request.
-    var busyCount: Int { entries.withLock { $0.values.count { $0.phase == .busy } } }
+    var busyCount: Int { entries.withLockedValue { $0.values.count { $0.phase == .busy } } }
 
     /// Closes the connections that are not busy, or all of them (at shutdown).
     func close(includingBusy: Bool) {
-        let channels = entries.withLock { entries in
+        let channels = entries.withLockedValue { entries in
             let closing = entries.filter { includingBusy || $0.value.phase != .busy }
             for key in closing.keys { entries.removeValue(forKey: key) }
             return closing.values.map(\.channel)

@@ -1,4 +1,5 @@
 public import Logging
+import NIOConcurrencyHelpers
 public import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
@@ -7,7 +8,6 @@ import NIOSSL
 public import PortUsageCore
 public import PortUsageWebConfig
 public import ServiceLifecycle
-import Synchronization
 
 /// Why the server could not listen on an address.
 public struct ListenError: Error, Sendable, CustomStringConvertible {
@@ -73,8 +73,8 @@ public final class MetricsServer: Service, Sendable {
     private let collector: PortUsageCollector
     private let landingPage: LandingPage
     private let logger: Logger
-    private let running = Mutex<Running?>(nil)
-    private let collections = Mutex<ScrapeCoalescer?>(nil)
+    private let running = NIOLockedValueBox<Running?>(nil)
+    private let collections = NIOLockedValueBox<ScrapeCoalescer?>(nil)
 
     /// Prepares the server; no thread, socket or other resource exists until ``start()``.
     public init(
@@ -87,10 +87,10 @@ public final class MetricsServer: Service, Sendable {
     }
 
     /// How many client connections are open.
-    public var openConnections: Int { running.withLock { $0?.tracker.count ?? 0 } }
+    public var openConnections: Int { running.withLockedValue { $0?.tracker.count ?? 0 } }
 
     /// How many collections scrapes have started (scrapes that shared one count once).
-    public var collectionsStarted: Int { collections.withLock { $0?.collectionsStarted ?? 0 } }
+    public var collectionsStarted: Int { collections.withLockedValue { $0?.collectionsStarted ?? 0 } }
 
     /// Serves until graceful shutdown (SIGTERM or SIGINT in a `ServiceGroup`) or cancellation.
     public func run() async throws {
@@ -110,7 +110,7 @@ public final class MetricsServer: Service, Sendable {
         let authentication = configuration.authenticator.map { ($0, BlockingWorker(gate: gate)) }
         let limits = configuration.limits
         let coalescer = ScrapeCoalescer(collector: collector, worker: collectionWorker)
-        collections.withLock { $0 = coalescer }
+        collections.withLockedValue { $0 = coalescer }
         let routes = Routes(
             telemetryPath: configuration.telemetryPath, coalescer: coalescer, landingPage: landingPage,
             reload: configuration.reload, reloadWorker: reloadWorker,
@@ -137,14 +137,14 @@ public final class MetricsServer: Service, Sendable {
             await Self.stop(started, grace: .zero)
             throw error
         }
-        running.withLock { $0 = started }
+        running.withLockedValue { $0 = started }
         return started.channels.compactMap(\.localAddress)
     }
 
     /// Stops accepting, lets in-flight requests finish within the grace period, then stops the event
     /// loop. Does nothing if not started.
     public func shutdown() async {
-        let started = running.withLock { running in
+        let started = running.withLockedValue { running in
             defer { running = nil }
             return running
         }

@@ -1,6 +1,6 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// Logs a recurring condition at most once per interval, with how often it happened since the last line.
 final class RateLimitedLog: Sendable {
@@ -11,7 +11,7 @@ final class RateLimitedLog: Sendable {
 
     private let logger: Logger
     private let interval: TimeAmount
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(logger: Logger, interval: TimeAmount = .seconds(10)) {
         self.logger = logger
@@ -21,7 +21,7 @@ final class RateLimitedLog: Sendable {
     /// Logs `message` as a warning unless one was logged less than the interval ago.
     func warning(_ message: Logger.Message, metadata: Logger.Metadata = [:]) {
         let now = NIODeadline.now()
-        let occurrences: Int? = state.withLock { state in
+        let occurrences: Int? = state.withLockedValue { state in
             if let last = state.lastLogged, now - last < interval {
                 state.suppressed += 1
                 return nil

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import PortUsageCore
 import Synchronization
@@ -26,7 +27,7 @@ final class ScrapeCoalescer: Sendable {
 
     private let collector: PortUsageCollector
     private let worker: BlockingWorker
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let started = Atomic<Int>(0)
 
     init(collector: PortUsageCollector, worker: BlockingWorker) {
@@ -43,17 +44,17 @@ final class ScrapeCoalescer: Sendable {
     /// Calls `completion` on `eventLoop` with the collection in flight or a new one, or, after `timeout`,
     /// with a collection in which the socket collectors failed for having timed out.
     func scrape(on eventLoop: any EventLoop, timeout: TimeAmount, completion: @escaping Completion) {
-        let waiter = state.withLock { state in
+        let waiter = state.withLockedValue { state in
             defer { state.nextWaiter += 1 }
             return state.nextWaiter
         }
         let timer = eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
-            let overrun = state.withLock { $0.inFlight?.waiters.removeValue(forKey: waiter) }
+            let overrun = state.withLockedValue { $0.inFlight?.waiters.removeValue(forKey: waiter) }
             guard let overrun else { return }
             let seconds = Double(timeout.nanoseconds) / 1e9
             overrun.completion(collector.collectWithoutSockets(because: "timed out after \(seconds) s"))
         }
-        let startsCollection = state.withLock { state in
+        let startsCollection = state.withLockedValue { state in
             let startsCollection = state.inFlight == nil
             state.inFlight = state.inFlight ?? InFlight()
             state.inFlight?.waiters[waiter] = Waiter(completion: completion, timer: timer)
@@ -67,7 +68,7 @@ final class ScrapeCoalescer: Sendable {
 
     /// Hands a finished collection to every scrape still waiting for it.
     private func finish(_ result: Result<Scrape, any Error>) {
-        let waiters = state.withLock { state in
+        let waiters = state.withLockedValue { state in
             defer { state.inFlight = nil }
             return state.inFlight.map { Array($0.waiters.values) } ?? []
         }

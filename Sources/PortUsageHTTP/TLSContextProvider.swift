@@ -1,9 +1,9 @@
 public import Logging
+import NIOConcurrencyHelpers
 public import NIOSSL
 public import PortUsageCore
 import PortUsagePolicy
 public import PortUsageWebConfig
-import Synchronization
 
 /// The server's TLS, from `tls_server_config`: one `NIOSSLServerHandler` per connection, from a context
 /// that follows the certificate and key files.
@@ -23,7 +23,7 @@ public final class TLSContextProvider: Sendable {
     private let configuration: TLSServerConfig
     private let trustRoots: NIOSSLTrustRoots?
     private let logger: Logger
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     /// Loads the certificate, key and client CAs; throws an error that names the file that cannot be used.
     public init(configuration: TLSServerConfig, logger: Logger) throws(ConfigurationError) {
@@ -36,7 +36,7 @@ public final class TLSContextProvider: Sendable {
             trustRoots = nil
         }
         let stamps = Self.stamps(configuration)
-        state = Mutex(
+        state = NIOLockedValueBox(
             State(context: try Self.makeContext(configuration, trustRoots: trustRoots), stamps: stamps))
     }
 
@@ -56,7 +56,7 @@ public final class TLSContextProvider: Sendable {
 
     private func currentContext() -> NIOSSLContext {
         let stamps = Self.stamps(configuration)
-        return state.withLock { state in
+        return state.withLockedValue { state in
             guard stamps != state.stamps else { return state.context }
             state.stamps = stamps
             do {

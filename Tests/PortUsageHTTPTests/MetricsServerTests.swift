@@ -2,7 +2,6 @@ import Logging
 import NIOCore
 import PortUsageCore
 import PortUsageHTTP
-import Synchronization
 import Testing
 
 #if canImport(Glibc)

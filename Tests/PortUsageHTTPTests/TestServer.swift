@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import PortUsageCore
 import PortUsageHTTP
 import Synchronization
@@ -12,23 +13,23 @@ import Synchronization
 final class CountingSource: SocketSource {
     let calls = Atomic<Int>(0)
     let delay: Duration
-    private let held = Mutex(false)
+    private let held = NIOLockedValueBox(false)
 
     init(delay: Duration, held: Bool = false) {
         self.delay = delay
-        self.held.withLock { $0 = held }
+        self.held.withLockedValue { $0 = held }
     }
 
     /// Lets a held source answer.
     func release() {
-        held.withLock { $0 = false }
+        held.withLockedValue { $0 = false }
     }
 
     func snapshot(deadline: ContinuousClock.Instant?) -> SocketSnapshot {
         calls.add(1, ordering: .relaxed)
         let clock = ContinuousClock()
         let end = clock.now + delay
-        while clock.now < end || held.withLock({ $0 }) { usleep(1000) }
+        while clock.now < end || held.withLockedValue({ $0 }) { usleep(1000) }
         var counts = SocketTableCounts()
         counts.listeners[ListenerKey(port: 768, exposure: .any)] = 1
         counts.states[.listen] = 1
