@@ -67,6 +67,7 @@ public final class MetricsServer: Service, Sendable {
         var gate: LoopGate
         var workers: [BlockingWorker]
         var tracker: ConnectionTracker
+        var coalescer: ScrapeCoalescer
     }
 
     private let configuration: Configuration
@@ -123,7 +124,7 @@ public final class MetricsServer: Service, Sendable {
         var started = Running(
             group: group, channels: [], gate: gate,
             workers: [collectionWorker, reloadWorker] + (authentication.map { [$0.1] } ?? []),
-            tracker: tracker)
+            tracker: tracker, coalescer: coalescer)
         do {
             for address in configuration.listenAddresses {
                 let channel = try await bind(address, group: group, routes: routes, tracker: tracker)
@@ -160,6 +161,7 @@ public final class MetricsServer: Service, Sendable {
         }
         running.tracker.close(includingBusy: true)
         running.gate.close()
+        running.coalescer.abandonWaiters()
         for worker in running.workers { worker.stop() }
         try? await running.group.shutdownGracefully()
     }

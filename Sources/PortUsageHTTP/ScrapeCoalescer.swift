@@ -41,6 +41,16 @@ final class ScrapeCoalescer: Sendable {
     /// How long the collection in flight has run, or nil when none runs.
     var collectionRunningFor: TimeAmount? { worker.busyFor }
 
+    /// Forgets the scrapes waiting for a collection (at shutdown, once results can no longer be delivered):
+    /// they hold their connections, which hold this coalescer.
+    func abandonWaiters() {
+        let waiters = state.withLockedValue { state in
+            defer { state.inFlight = nil }
+            return state.inFlight.map { Array($0.waiters.values) } ?? []
+        }
+        for waiter in waiters { waiter.timer.cancel() }
+    }
+
     /// Calls `completion` on `eventLoop` with the collection in flight or a new one, or, after `timeout`,
     /// with a collection in which the socket collectors failed for having timed out.
     func scrape(on eventLoop: any EventLoop, timeout: TimeAmount, completion: @escaping Completion) {
