@@ -344,6 +344,9 @@ def unit_emulation_prefix(settings):
     if last(settings, "ProtectHome") == "yes":
         mounts += [arg for home in ("/home", "/root", "/run/user") if Path(home).is_dir()
                    for arg in ("--tmpfs", home)]
+    # The checkout stands for the installed files (binary, sandbox_exec.py, Deploy/): it stays visible, read-only,
+    # when it lies under a directory the unit hides (a CI clone under /tmp).
+    mounts += [arg for path in sorted({str(REPO), str(BINARY.resolve().parent)}) for arg in ("--ro-bind", path, path)]
     limits = [PRLIMIT, "--nofile={}:{}".format(*nofile_limit(settings))] if nofile_limit(settings) else []
     privileges = [SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
     if last(settings, "CapabilityBoundingSet") == "":
