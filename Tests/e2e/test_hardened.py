@@ -339,14 +339,18 @@ def unit_emulation_prefix(settings):
     mounts = ["--ro-bind", "/", "/"]  # ProtectSystem=strict
     if last(settings, "PrivateDevices") == "yes":
         mounts += ["--dev", "/dev"]
+    hidden = []
     if last(settings, "PrivateTmp") == "yes":
-        mounts += ["--tmpfs", "/tmp", "--tmpfs", "/var/tmp"]
+        hidden += ["/tmp", "/var/tmp"]
     if last(settings, "ProtectHome") == "yes":
-        mounts += [arg for home in ("/home", "/root", "/run/user") if Path(home).is_dir()
-                   for arg in ("--tmpfs", home)]
+        hidden += [home for home in ("/home", "/root", "/run/user") if Path(home).is_dir()]
+    mounts += [arg for directory in hidden for arg in ("--tmpfs", directory)]
     # The checkout stands for the installed files (binary, sandbox_exec.py, Deploy/): it stays visible, read-only,
-    # when it lies under a directory the unit hides (a CI clone under /tmp).
-    mounts += [arg for path in sorted({str(REPO), str(BINARY.resolve().parent)}) for arg in ("--ro-bind", path, path)]
+    # when it lies under a directory the unit hides (a CI clone under /tmp), behind directories nobody can traverse.
+    for path in sorted({REPO, BINARY.resolve().parent}):
+        parents = [parent for parent in reversed(path.parents) if any(Path(d) in parent.parents for d in hidden)]
+        mounts += [arg for parent in parents for arg in ("--perms", "0755", "--dir", str(parent))]
+        mounts += ["--ro-bind", str(path), str(path)]
     limits = [PRLIMIT, "--nofile={}:{}".format(*nofile_limit(settings))] if nofile_limit(settings) else []
     privileges = [SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
     if last(settings, "CapabilityBoundingSet") == "":
