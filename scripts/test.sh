@@ -46,4 +46,16 @@ echo "== fuzz smoke (libFuzzer + ASan, 20 s a target)"
 scripts/fuzz.sh 20
 
 echo "== end-to-end tests"
-PUE_BINARY=.build/debug/port_usage_exporter "$venv/bin/python" -m pytest -q -rs -p no:cacheprovider Tests/e2e
+# As root, the tests run the exporter as nobody, which must reach the binary and the checkout's files. A
+# checkout below a directory nobody cannot enter (/root) is tested from a copy that it can.
+e2e=$PWD
+binary=.build/debug/port_usage_exporter
+if [ "$(id -u)" -eq 0 ] && ! setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$PWD/$binary"; then
+  e2e=$(mktemp -d /tmp/pue-e2e-XXXXXX)
+  trap 'rm -rf "$e2e"' EXIT
+  chmod 0755 "$e2e"
+  echo "nobody cannot reach $PWD: running the end-to-end tests from a copy in $e2e"
+  git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$e2e"
+  install -D -m 0755 "$binary" "$e2e/$binary"
+fi
+(cd "$e2e" && PUE_BINARY="$binary" "$OLDPWD/$venv/bin/python" -m pytest -q -rs -p no:cacheprovider Tests/e2e)
