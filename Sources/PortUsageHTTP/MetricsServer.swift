@@ -75,7 +75,6 @@ public final class MetricsServer: Service, Sendable {
     private let landingPage: LandingPage
     private let logger: Logger
     private let running = NIOLockedValueBox<Running?>(nil)
-    private let collections = NIOLockedValueBox<ScrapeCoalescer?>(nil)
 
     /// Prepares the server; no thread, socket or other resource exists until ``start()``.
     public init(
@@ -90,8 +89,8 @@ public final class MetricsServer: Service, Sendable {
     /// How many client connections are open.
     public var openConnections: Int { running.withLockedValue { $0?.tracker.count ?? 0 } }
 
-    /// How many collections scrapes have started (scrapes that shared one count once).
-    public var collectionsStarted: Int { collections.withLockedValue { $0?.collectionsStarted ?? 0 } }
+    /// How many collections scrapes have started while the server runs (scrapes that shared one count once).
+    public var collectionsStarted: Int { running.withLockedValue { $0?.coalescer.collectionsStarted ?? 0 } }
 
     /// Serves until graceful shutdown (SIGTERM or SIGINT in a `ServiceGroup`) or cancellation.
     public func run() async throws {
@@ -111,7 +110,6 @@ public final class MetricsServer: Service, Sendable {
         let authentication = configuration.authenticator.map { ($0, BlockingWorker(gate: gate)) }
         let limits = configuration.limits
         let coalescer = ScrapeCoalescer(collector: collector, worker: collectionWorker)
-        collections.withLockedValue { $0 = coalescer }
         let routes = Routes(
             telemetryPath: configuration.telemetryPath, coalescer: coalescer, landingPage: landingPage,
             reload: configuration.reload, reloadWorker: reloadWorker,

@@ -44,11 +44,7 @@ final class ScrapeCoalescer: Sendable {
     /// Forgets the scrapes waiting for a collection (at shutdown, once results can no longer be delivered):
     /// they hold their connections, which hold this coalescer.
     func abandonWaiters() {
-        let waiters = state.withLockedValue { state in
-            defer { state.inFlight = nil }
-            return state.inFlight.map { Array($0.waiters.values) } ?? []
-        }
-        for waiter in waiters { waiter.timer.cancel() }
+        for waiter in takeWaiters() { waiter.timer.cancel() }
     }
 
     /// Calls `completion` on `eventLoop` with the collection in flight or a new one, or, after `timeout`,
@@ -78,14 +74,19 @@ final class ScrapeCoalescer: Sendable {
 
     /// Hands a finished collection to every scrape still waiting for it.
     private func finish(_ result: Result<Scrape, any Error>) {
-        let waiters = state.withLockedValue { state in
-            defer { state.inFlight = nil }
-            return state.inFlight.map { Array($0.waiters.values) } ?? []
-        }
+        let waiters = takeWaiters()
         guard case .success(let scrape) = result else { return }
         for waiter in waiters {
             waiter.timer.cancel()
             waiter.completion(scrape)
+        }
+    }
+
+    /// Ends the collection in flight and returns the scrapes that were waiting for it.
+    private func takeWaiters() -> [Waiter] {
+        state.withLockedValue { state in
+            defer { state.inFlight = nil }
+            return state.inFlight.map { Array($0.waiters.values) } ?? []
         }
     }
 }
