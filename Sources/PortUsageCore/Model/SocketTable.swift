@@ -14,12 +14,25 @@ public enum AddressFamily: String, Sendable, CaseIterable, Comparable {
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// One of the kernel's socket tables (`/proc/net/<name>`); also the name of the collector that reads it.
-public enum SocketTable: String, Sendable, CaseIterable, Hashable {
+/// One of the kernel's socket tables: one transport in one address family, listed in `/proc/net/<name>`
+/// and dumped by one sock_diag request.
+public enum SocketTable: String, Sendable, CaseIterable, Hashable, Comparable {
     case tcp
     case tcp6
     case udp
     case udp6
+
+    /// The table of `transport` sockets in `family`.
+    public init(transport: TransportProtocol, family: AddressFamily) {
+        switch (transport, family) {
+        case (.tcp, .ipv4): self = .tcp
+        case (.tcp, .ipv6): self = .tcp6
+        case (.udp, .ipv4): self = .udp
+        case (.udp, .ipv6): self = .udp6
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The transport protocol of every socket in this table.
     public var transport: TransportProtocol {
