@@ -1,0 +1,66 @@
+import Synchronization
+
+/// Reads the socket tables through the kernel's sock_diag netlink interface (`NETLINK_SOCK_DIAG`,
+/// `SOCK_DIAG_BY_FAMILY` dumps of `inet_diag`), which selects sockets by state, and by local port with
+/// a bytecode filter, in the kernel.
+///
+/// One socket is opened on the first read and reused; reads are serialized by a mutex (a collection reads
+/// the tables one after the other anyway). Nothing needs a capability.
+///
+/// A read sends one dump request and walks the replies with ``InetDiagReplyParser``. When the kernel
+/// flags the dump as interrupted by concurrent changes (`NLM_F_DUMP_INTR`), the read discards what it
+/// gave and dumps the table once more; a second interruption throws
+/// ``SocketSourceError/interrupted(table:)``. A consumer is changed only by a read that succeeds: the
+/// read works on a copy and assigns it back at the end (consumers are values).
+public final class NetlinkSocketSource: SocketSource {
+    /// The default receive buffer: twice the kernel's largest dump batch (32 KiB).
+    public static let defaultBufferSize = 64 * 1024
+    /// The default `SO_RCVBUF` asked for; the kernel caps it at `net.core.rmem_max` for unprivileged users.
+    public static let defaultSocketBufferSize = 1 << 20
+
+    private let channel: Mutex<SockDiagChannel>
+
+    /// A source whose socket receives into a buffer of `bufferSize` bytes (at least 256; a buffer smaller
+    /// than the kernel's batches fails reads as truncated) with `SO_RCVBUF` of `socketBufferSize`.
+    public init(bufferSize: Int = defaultBufferSize, socketBufferSize: Int = defaultSocketBufferSize) {
+        channel = Mutex(SockDiagChannel(bufferSize: bufferSize, socketBufferSize: socketBufferSize))
+    }
+
+    public func kind(for table: SocketTable) -> SocketSourceKind { .netlink }
+
+    public func selectsInKernel(_ table: SocketTable) -> Bool { true }
+
+    /// Dumps `table`'s sockets in the states `selection` asks for (``SockDiagStates``), with a
+    /// ``LocalPortFilter`` for ``SocketSelection/connections(localPorts:)``.
+    ///
+    /// `.connections(localPorts:)` with an empty set returns at once with no records and no system call:
+    /// no socket can be on a port of the empty set.
+    public func read<Consumer: SocketRecordConsumer>(
+        _ table: SocketTable, selection: SocketSelection, deadline: ContinuousClock.Instant?,
+        into consumer: inout Consumer
+    ) throws(SocketSourceError) -> TableReadReport {
+        let start = ContinuousClock.now
+        let states = SockDiagStates.mask(for: selection, transport: table.transport)
+        var bytecode: [UInt8] = []
+        if case .connections(let ports?) = selection {
+            if ports.isEmpty { return TableReadReport() }
+            bytecode = LocalPortFilter(ports: ports)?.bytecode ?? []
+        }
+        return try channel.withLock { (channel: inout SockDiagChannel) throws(SocketSourceError) in
+            for _ in 0..<2 {
+                let sequence = channel.takeSequence()
+                let request = SockDiagRequest.encode(
+                    table: table, states: states, sequence: sequence, bytecode: bytecode)
+                var attempt = consumer
+                let parser = try channel.dump(
+                    table, request: request, sequence: sequence, deadline: deadline, start: start,
+                    into: &attempt)
+                if !parser.isInterrupted {
+                    consumer = attempt
+                    return parser.report
+                }
+            }
+            throw .interrupted(table: table)
+        }
+    }
+}
