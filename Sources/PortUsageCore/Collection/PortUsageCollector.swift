@@ -126,7 +126,7 @@ public final class PortUsageCollector: Sendable {
     /// Logs unavailable tables at debug level and malformed input as a warning, each once until it changes.
     private func logTableProblems(_ snapshot: SocketSnapshot) {
         for outcome in snapshot.outcomes {
-            let subject = "table \(outcome.table) \(outcome.selection)"
+            let subject = "table \(outcome.table) \(outcome.selection.name)"
             switch outcome.result {
             case .failure(let error) where error.isUnavailable:
                 log.log(
