@@ -57,11 +57,13 @@ struct ListenerHistoryTests {
 
     @Test func theCapCountsWhatItCannotKeep() {
         let history = ListenerHistory(capacity: 2)
-        history.observe([Self.ssh, Self.odd, Self.web], at: 0)
+        history.observe([Self.ssh, Self.odd], at: 0)
+        history.observe([Self.ssh, Self.odd, Self.web], at: 1)
         let probe = HistoryProbe(history: history)
         #expect(probe.samples("port_usage_listener_first_seen_timestamp_seconds").count == 2)
         #expect(probe.samples("port_usage_listener_history_untracked")[""] == 1)
-        history.observe([Self.ssh], at: 1)
+        #expect(probe.samples("port_usage_listener_changes_total")["tcp,user,opened"] == 1)
+        history.observe([Self.ssh, Self.odd], at: 2)
         #expect(HistoryProbe(history: history).samples("port_usage_listener_history_untracked")[""] == 0)
     }
 }
