@@ -30,8 +30,7 @@ func compare(title: String, procRoot: String, runs: Int, extra: [(String, () thr
 {
     let files = SocketTable.allCases.map { procRoot + "/net/" + $0.rawValue }
     let options = CollectorOptions()
-    let source = ProcNetSource(
-        procRoot: procRoot, tables: options.tables, tracksConnections: true, logger: quietLogger)
+    let source = ProcNetSource(procRoot: procRoot)
     let collector = PortUsageCollector(
         source: source, classifier: PortClassifier(registry: .embedded), options: options,
         buildInfo: BuildInfo(version: "bench", revision: "", swiftVersion: ""), logger: quietLogger)
@@ -39,7 +38,10 @@ func compare(title: String, procRoot: String, runs: Int, extra: [(String, () thr
     var bytes = 0
     for file in files { try FileReader.forEachChunk(of: file, limit: limit) { bytes += $0.count } }
     var works: [(String, () throws -> Void)] = [
-        ("our socket snapshot, in process (read + parse)", { _ = source.snapshot() }),
+        (
+            "our socket snapshot, in process (read + parse)",
+            { _ = SocketSnapshot.take(from: source, demand: options.demand, deadline: nil) }
+        ),
         (
             "our whole collection, in process (+ classify, process metrics*, encode)",
             { _ = ExpositionEncoder.encode(collector.collect().families, format: .prometheusText) }

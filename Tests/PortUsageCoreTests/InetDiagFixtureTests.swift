@@ -1,4 +1,5 @@
 import PortUsageCore
+import PortUsageTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -121,7 +122,7 @@ struct InetDiagFixtureTests {
     @Test func unknownProtocolEndsWithENOENT() throws {
         let reply = try NetlinkFixtures.bytes("unknown-protocol.bin")
         var parser = InetDiagReplyParser(table: .tcp, sequence: 0x1000a, portID: NetlinkFixtures.portID)
-        var collector = RecordCollector()
+        var collector = RecordList()
         let error = #expect(throws: SocketSourceError.self) {
             try reply.withUnsafeBytes { try parser.parse($0, into: &collector) }
         }
@@ -140,7 +141,7 @@ struct InetDiagFixtureTests {
         let reply = try NetlinkFixtures.bytes(name + ".bin")
         var parser = InetDiagReplyParser(
             table: table, sequence: NetlinkFixtures.sequences[name]!, portID: NetlinkFixtures.portID)
-        var collector = RecordCollector()
+        var collector = RecordList()
         var offset = 0
         while offset < reply.count {
             let length = Int(reply[offset]) | Int(reply[offset + 1]) << 8
@@ -154,7 +155,7 @@ struct InetDiagFixtureTests {
         let shifted = [0x55] + reply
         var shiftedParser = InetDiagReplyParser(
             table: table, sequence: NetlinkFixtures.sequences[name]!, portID: NetlinkFixtures.portID)
-        var shiftedCollector = RecordCollector()
+        var shiftedCollector = RecordList()
         try shifted.withUnsafeBytes { raw in
             try shiftedParser.parse(UnsafeRawBufferPointer(rebasing: raw[1...]), into: &shiftedCollector)
         }
@@ -164,7 +165,7 @@ struct InetDiagFixtureTests {
     @Test func anotherRequestsDumpIsSkippedAndCounted() throws {
         let reply = try NetlinkFixtures.bytes("tcp4-listeners.bin")
         var parser = InetDiagReplyParser(table: .tcp, sequence: 0x10001, portID: NetlinkFixtures.portID)
-        var collector = RecordCollector()
+        var collector = RecordList()
         try reply.withUnsafeBytes { try parser.parse($0, into: &collector) }
         #expect(collector.records.isEmpty)
         #expect(!parser.isDone, "another request's NLMSG_DONE does not end this dump")

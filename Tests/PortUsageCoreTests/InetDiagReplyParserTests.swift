@@ -1,4 +1,5 @@
 import PortUsageCore
+import PortUsageTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -206,7 +207,7 @@ struct InetDiagReplyParserTests {
         var builder = Builder()
         builder.message(type: 20, portID: 1, payload: Builder.inetDiagMessage())
         var parser = InetDiagReplyParser(table: .tcp, sequence: Builder.sequence, portID: nil)
-        var collector = RecordCollector()
+        var collector = RecordList()
         try builder.bytes.withUnsafeBytes { try parser.parse($0, into: &collector) }
         #expect(collector.records.count == 1)
     }
@@ -234,7 +235,7 @@ struct InetDiagReplyParserTests {
         builder.socket(Builder.inetDiagMessage())
         builder.done(error: -EPROTONOSUPPORT)
         var parser = InetDiagReplyParser(table: .udp, sequence: Builder.sequence, portID: Builder.portID)
-        var collector = RecordCollector()
+        var collector = RecordList()
         let error = #expect(throws: SocketSourceError.self) {
             try builder.bytes.withUnsafeBytes { try parser.parse($0, into: &collector) }
         }
@@ -247,7 +248,7 @@ struct InetDiagReplyParserTests {
         var builder = Builder()
         builder.error(-EINVAL)
         var parser = InetDiagReplyParser(table: .tcp6, sequence: Builder.sequence, portID: Builder.portID)
-        var collector = RecordCollector()
+        var collector = RecordList()
         let error = #expect(throws: SocketSourceError.self) {
             try builder.bytes.withUnsafeBytes { try parser.parse($0, into: &collector) }
         }
@@ -308,7 +309,7 @@ struct InetDiagReplyParserTests {
                 }
             }
             var parser = InetDiagReplyParser(table: .tcp, sequence: 0x10006, portID: NetlinkFixtures.portID)
-            var collector = RecordCollector()
+            var collector = RecordList()
             do {
                 try bytes.withUnsafeBytes { try parser.parse($0, into: &collector) }
             } catch {

@@ -1,4 +1,5 @@
 import PortUsageCore
+import PortUsageTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ struct NetlinkSocketSourceTests {
         _ source: NetlinkSocketSource, _ table: SocketTable, _ selection: SocketSelection,
         deadline: ContinuousClock.Instant? = .now + .seconds(30)
     ) throws -> [SocketRecord] {
-        var collector = RecordCollector()
+        var collector = RecordList()
         let report = try source.read(table, selection: selection, deadline: deadline, into: &collector)
         #expect(report.skipped == 0)
         return collector.records
@@ -120,7 +121,7 @@ struct NetlinkSocketSourceTests {
 
     @Test func emptyPortSetReturnsNothingAtOnce() throws {
         let source = NetlinkSocketSource()
-        var collector = RecordCollector()
+        var collector = RecordList()
         // A deadline already past would fail any read that asked the kernel.
         let report = try source.read(
             .tcp, selection: .connections(localPorts: PortSet()), deadline: .now - .seconds(1), into: &collector)
@@ -131,7 +132,7 @@ struct NetlinkSocketSourceTests {
         let sockets = LoopbackSockets()
         let listener = sockets.listener("127.0.0.1", backlog: 3)
         let source = NetlinkSocketSource()
-        var collector = RecordCollector()
+        var collector = RecordList()
         collector.records.append(
             SocketRecord(
                 transport: .tcp, state: .close, localAddress: .unspecified(.ipv4), localPort: 1,
@@ -157,7 +158,7 @@ struct NetlinkSocketSourceTests {
         let sockets = LoopbackSockets()
         for _ in 0..<8 { _ = sockets.listener("127.0.0.1", backlog: 1) }
         let source = NetlinkSocketSource(bufferSize: 256)
-        var collector = RecordCollector()
+        var collector = RecordList()
         let error = #expect(throws: SocketSourceError.self) {
             try source.read(.tcp, selection: .listeners, deadline: .now + .seconds(30), into: &collector)
         }
@@ -195,7 +196,7 @@ struct NetlinkSocketSourceTests {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    var collector = RecordCollector()
+                    var collector = RecordList()
                     _ = try source.read(.tcp, selection: .listeners, deadline: .now + .seconds(30), into: &collector)
                     return collector.records.contains { $0.localPort == port }
                 }

@@ -1,18 +1,40 @@
-/// Which collectors run and how their output is bounded.
+/// Which collectors run, which tables they read, and how their output is bounded.
 public struct CollectorOptions: Sendable, Equatable {
-    /// The socket tables to read (the `tcp`, `tcp6`, `udp` and `udp6` collectors).
+    /// The collectors that run.
+    public var enabled: Set<CollectorName>
+    /// The socket tables read (all four unless narrowed by the deprecated per-table flags).
     public var tables: [SocketTable]
-    /// Whether the `connections` collector counts inbound TCP connections per listener port.
-    public var connections: Bool
     /// The most distinct ports exported per protocol before the rest go to `port="other"`.
     public var maxPortsPerProtocol: Int
+    /// How long the `changes` collector keeps a closed listener.
+    public var changeRetention: Duration
+    /// The most listener keys the `changes` collector keeps.
+    public var changeCapacity: Int
 
     public init(
-        tables: [SocketTable] = SocketTable.allCases, connections: Bool = true,
-        maxPortsPerProtocol: Int = 2000
+        enabled: Set<CollectorName> = CollectorName.defaults, tables: [SocketTable] = SocketTable.allCases,
+        maxPortsPerProtocol: Int = 2000, changeRetention: Duration = .seconds(3600),
+        changeCapacity: Int = 10_000
     ) {
+        self.enabled = enabled
         self.tables = tables
-        self.connections = connections
         self.maxPortsPerProtocol = maxPortsPerProtocol
+        self.changeRetention = changeRetention
+        self.changeCapacity = changeCapacity
+    }
+
+    /// What the enabled collectors need read; no table when no socket collector runs.
+    public var demand: SocketDemand {
+        let readsSockets = !enabled.isDisjoint(with: [.listeners, .connections, .changes, .owners, .sockets])
+        return SocketDemand(
+            tables: readsSockets ? tables : [], connections: enabled.contains(.connections),
+            everySocket: enabled.contains(.sockets), listenerSockets: enabled.contains(.owners))
+    }
+}
+
+extension CollectorOptions {
+    /// What the background poll of the `changes` collector reads: the listeners only.
+    var listenerDemand: SocketDemand {
+        SocketDemand(tables: tables, connections: false, everySocket: false)
     }
 }

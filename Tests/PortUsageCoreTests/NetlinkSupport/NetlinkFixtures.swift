@@ -1,4 +1,5 @@
 import PortUsageCore
+import PortUsageTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -46,7 +47,7 @@ enum NetlinkFixtures {
     static func parse(_ name: String, table: SocketTable) throws -> ([SocketRecord], InetDiagReplyParser) {
         let reply = try bytes(name + ".bin")
         var parser = InetDiagReplyParser(table: table, sequence: sequences[name]!, portID: portID)
-        var collector = RecordCollector()
+        var collector = RecordList()
         try reply.withUnsafeBytes { try parser.parse($0, into: &collector) }
         return (collector.records, parser)
     }

@@ -1,4 +1,5 @@
 import PortUsageCore
+import PortUsageTestSupport
 
 /// Builds netlink datagrams by hand, well-formed or lying, for the reply parser's tests. Integers are in
 /// native byte order like the kernel's, ports and addresses in network order.
@@ -77,7 +78,7 @@ struct NetlinkMessageBuilder {
     /// Parses `bytes` as the dump of `table` requested with ``sequence`` by ``portID``.
     static func parse(_ bytes: [UInt8], table: SocketTable = .tcp) throws -> ([SocketRecord], InetDiagReplyParser) {
         var parser = InetDiagReplyParser(table: table, sequence: sequence, portID: portID)
-        var collector = RecordCollector()
+        var collector = RecordList()
         try bytes.withUnsafeBytes { try parser.parse($0, into: &collector) }
         return (collector.records, parser)
     }
