@@ -99,6 +99,9 @@ let package = Package(
             name: "FuzzProcNet", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzProcNet",
             swiftSettings: strictSwift),
         .executableTarget(
+            name: "FuzzSockDiag", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzSockDiag",
+            swiftSettings: strictSwift),
+        .executableTarget(
             name: "FuzzPolicyYAML", dependencies: ["PortUsagePolicy", "PortUsageCore"],
             path: "Fuzz/FuzzPolicyYAML",
             swiftSettings: strictSwift),

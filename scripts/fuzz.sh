@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of outside input with libFuzzer and AddressSanitizer: the /proc/net parser, the
-# registry CSV reader, the policy YAML reader, the web configuration reader and the HTTP request path (raw
+# sock_diag reply parser and port filter, the registry CSV reader, the policy YAML reader, the web configuration reader and the HTTP request path (raw
 # bytes to a live server).
 #
 # Usage: scripts/fuzz.sh [seconds per target, default 60] [target ...]
@@ -14,11 +14,11 @@ ensure_build_deps
 seconds=${1:-60}
 shift || true
 declare -A seeds=(
-  [FuzzProcNet]=seeds-procnet [FuzzRegistryCSV]=seeds-csv [FuzzPolicyYAML]=seeds-yaml
+  [FuzzProcNet]=seeds-procnet [FuzzSockDiag]=seeds-sockdiag [FuzzRegistryCSV]=seeds-csv [FuzzPolicyYAML]=seeds-yaml
   [FuzzWebConfig]=seeds-webconfig [FuzzHTTPRequest]=seeds-http
 )
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzProcNet FuzzRegistryCSV FuzzPolicyYAML FuzzWebConfig FuzzHTTPRequest)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzProcNet FuzzSockDiag FuzzRegistryCSV FuzzPolicyYAML FuzzWebConfig FuzzHTTPRequest)
 flags=(-c debug --scratch-path .build-fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
 for target in "${targets[@]}"; do
   [ -n "${seeds[$target]:-}" ] || { echo "unknown fuzz target: $target" >&2; exit 2; }
@@ -36,6 +36,20 @@ for table in tcp tcp6 udp udp6; do
     > "$work/seeds-procnet/$table"
   i=$((i + 1))
 done
+# sock_diag seeds: the captured dumps behind a byte with the table (tcp, tcp6, udp, udp6 = 0-3; +4 checks
+# the port id), the dump's sequence number and the capture's port id 4242 (see Fixtures/netlink/README.md);
+# and port sets for the filter (first byte 0x80, then the range bound, then little-endian ports).
+sequence=0
+for name in tcp4-listeners tcp6-listeners udp4-listeners udp6-listeners tcp4-connections tcp6-connections \
+  tcp4-everything udp4-everything udp6-everything tcp4-connections-17101 unknown-protocol; do
+  case $name in tcp4-* | unknown-*) table=4 ;; tcp6-*) table=5 ;; udp4-*) table=6 ;; udp6-*) table=7 ;; esac
+  { printf "\\x$(printf %02x $table)\\x$(printf %02x $sequence)\\x00\\x01\\x00\\x92\\x10\\x00\\x00"
+    cat "Tests/PortUsageCoreTests/Fixtures/netlink/$name.bin"; } > "$work/seeds-sockdiag/$name"
+  sequence=$((sequence + 1))
+done
+printf '\x80\x1f\x50\x00\x51\x00\xbb\x01\x90\x1f\xff\xff\x00\x00\xcd\x42' > "$work/seeds-sockdiag/filter-small"
+{ printf '\x80\x20'; for port in $(seq 1000 97 65000); do printf "$(printf '\\x%02x\\x%02x' $((port & 255)) $((port >> 8)))"; done; } \
+  > "$work/seeds-sockdiag/filter-spread"
 if [ -f ../shared/data/iana-service-names-port-numbers.csv ]; then
   head -c 20000 ../shared/data/iana-service-names-port-numbers.csv > "$work/seeds-csv/iana-head"
 else

@@ -31,7 +31,8 @@ struct InetDiagFixtureTests {
     ) -> SocketRecord {
         SocketRecord(
             transport: transport, state: state, localAddress: address(local), localPort: localPort,
-            remoteAddress: address(remote), remotePort: remotePort, inode: inode ? 1 : 0, uid: 0, v6only: v6only,
+            remoteAddress: address(remote), remotePort: remotePort, inode: inode ? 1 : 0, uid: 0,
+            v6only: v6only,
             receiveQueue: queues.0, sendQueue: queues.1, cgroupID: state == .timeWait ? nil : 1)
     }
 
@@ -116,7 +117,8 @@ struct InetDiagFixtureTests {
 
     @Test func kernelFilteredByLocalPort() throws {
         #expect(
-            try parse("tcp4-connections-17101", .tcp) == Self.tcp4Connections.filter { $0.localPort == 17101 })
+            try parse("tcp4-connections-17101", .tcp) == Self.tcp4Connections.filter { $0.localPort == 17101 }
+        )
     }
 
     @Test func unknownProtocolEndsWithENOENT() throws {

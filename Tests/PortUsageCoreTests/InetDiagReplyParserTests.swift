@@ -26,7 +26,8 @@ struct InetDiagReplyParserTests {
         var builder = Builder()
         builder.socket(
             Builder.inetDiagMessage(
-                family: 10, state: 10, sourcePort: 443, source: [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [7],
+                family: 10, state: 10, sourcePort: 443,
+                source: [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [7],
                 attributes: [
                     Builder.attribute(type: 8, value: [0]),  // INET_DIAG_SHUTDOWN, skipped
                     Builder.attribute(type: 11, value: [1]),
@@ -39,7 +40,8 @@ struct InetDiagReplyParserTests {
             records == [
                 SocketRecord(
                     transport: .tcp, state: .listen,
-                    localAddress: IPAddress(family: .ipv6, high: 0x2001_0db8_0000_0000, low: 7), localPort: 443,
+                    localAddress: IPAddress(family: .ipv6, high: 0x2001_0db8_0000_0000, low: 7),
+                    localPort: 443,
                     remoteAddress: .unspecified(.ipv6), remotePort: 0, inode: 4242, uid: 1000, v6only: true,
                     receiveQueue: 1, sendQueue: 128, cgroupID: 0x1234_5678_9ABC)
             ])
@@ -50,7 +52,8 @@ struct InetDiagReplyParserTests {
         var builder = Builder()
         builder.socket(
             Builder.inetDiagMessage(
-                state: 1, sourcePort: 5000, destinationPort: 6000, source: [10, 0, 0, 1], destination: [10, 0, 0, 2],
+                state: 1, sourcePort: 5000, destinationPort: 6000, source: [10, 0, 0, 1],
+                destination: [10, 0, 0, 2],
                 attributes: [Builder.attribute(type: 11, value: [1])]))
         let (records, parser) = try Builder.parse(builder.bytes)
         #expect(records.count == 1)
@@ -155,7 +158,9 @@ struct InetDiagReplyParserTests {
         ]
         var builder = Builder()
         for lie in lies {
-            builder.socket(Builder.inetDiagMessage(family: 10, attributes: [Builder.attribute(type: 8, value: [0]), lie]))
+            builder.socket(
+                Builder.inetDiagMessage(
+                    family: 10, attributes: [Builder.attribute(type: 8, value: [0]), lie]))
         }
         builder.socket(Builder.inetDiagMessage(family: 10, sourcePort: 7))
         let (records, parser) = try Builder.parse(builder.bytes, table: .tcp6)
@@ -300,7 +305,8 @@ struct InetDiagReplyParserTests {
             if round % 2 == 0 {
                 bytes = capture
                 for _ in 0..<Int.random(in: 1...8, using: &generator) {
-                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(
+                        in: 0...255, using: &generator)
                 }
                 bytes.removeLast(Int.random(in: 0...40, using: &generator))
             } else {

@@ -67,7 +67,8 @@ struct LocalPortFilterTests {
     @Test func consecutivePortsBecomeOneRange() throws {
         let filter = try #require(LocalPortFilter(ports: PortSet([80, 81, 82, 443, 8080, 8081, 0, 65535])))
         #expect(filter.ranges == [0...0, 80...82, 443...443, 8080...8081, 65535...65535])
-        check([80, 81, 82, 443, 8080, 8081, 0, 65535], probes: Array(0...1000) + Array(8000...8100) + [65535])
+        check(
+            [80, 81, 82, 443, 8080, 8081, 0, 65535], probes: Array(0...1000) + Array(8000...8100) + [65535])
     }
 
     @Test func noFilterForAnEmptySetOrNearlyEveryPort() {

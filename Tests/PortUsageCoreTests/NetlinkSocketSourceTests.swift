@@ -75,7 +75,8 @@ struct NetlinkSocketSourceTests {
 
         let udp = try read(source, .udp, .listeners)
         let found = try #require(udp.first { $0.localPort == ipv4.port })
-        #expect(found.state == .close && found.isListener && found.inode == ipv4.inode && found.uid == getuid())
+        #expect(
+            found.state == .close && found.isListener && found.inode == ipv4.inode && found.uid == getuid())
         #expect(!udp.contains { $0.localPort == connected.port }, "a connected socket is not a listener")
         let udp6 = try read(source, .udp6, .listeners)
         #expect(udp6.first { $0.localPort == v6only.port }?.v6only == true)
@@ -107,7 +108,8 @@ struct NetlinkSocketSourceTests {
 
         // A set of many scattered ports: a program of 32 ranges that the kernel must accept.
         var generator = LocalPortFilterTests.Generator(state: 99)
-        let many = PortSet((0..<300).map { _ in UInt16.random(in: 1...65535, using: &generator) } + [listener6.port])
+        let many = PortSet(
+            (0..<300).map { _ in UInt16.random(in: 1...65535, using: &generator) } + [listener6.port])
         #expect(LocalPortFilter(ports: many)?.ranges.count == 32)
         let tcp6 = try read(source, .tcp6, .connections(localPorts: many))
         #expect(tcp6.contains { $0.localPort == listener6.port && $0.remotePort == client6.port })
@@ -124,7 +126,8 @@ struct NetlinkSocketSourceTests {
         var collector = RecordList()
         // A deadline already past would fail any read that asked the kernel.
         let report = try source.read(
-            .tcp, selection: .connections(localPorts: PortSet()), deadline: .now - .seconds(1), into: &collector)
+            .tcp, selection: .connections(localPorts: PortSet()), deadline: .now - .seconds(1),
+            into: &collector)
         #expect(report == TableReadReport() && collector.records.isEmpty)
     }
 
@@ -197,7 +200,8 @@ struct NetlinkSocketSourceTests {
             for _ in 0..<8 {
                 group.addTask {
                     var collector = RecordList()
-                    _ = try source.read(.tcp, selection: .listeners, deadline: .now + .seconds(30), into: &collector)
+                    _ = try source.read(
+                        .tcp, selection: .listeners, deadline: .now + .seconds(30), into: &collector)
                     return collector.records.contains { $0.localPort == port }
                 }
             }

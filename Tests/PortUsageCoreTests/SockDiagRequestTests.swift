@@ -65,8 +65,11 @@ struct SockDiagRequestTests {
     }
 
     @Test func emptyPortSetNeedsNoRequest() {
-        #expect(SockDiagRequest.encode(table: .tcp, selection: .connections(localPorts: PortSet()), sequence: 1) == nil)
-        let unfiltered = SockDiagRequest.encode(table: .tcp, selection: .connections(localPorts: nil), sequence: 1)
+        #expect(
+            SockDiagRequest.encode(table: .tcp, selection: .connections(localPorts: PortSet()), sequence: 1)
+                == nil)
+        let unfiltered = SockDiagRequest.encode(
+            table: .tcp, selection: .connections(localPorts: nil), sequence: 1)
         #expect(unfiltered?.count == 72)
     }
 }

@@ -30,7 +30,8 @@ final class LoopbackSockets {
         if ipv6 {
             var flag: Int32 = v6only ? 1 : 0
             precondition(
-                setsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &flag, socklen_t(MemoryLayout<Int32>.size))
+                setsockopt(
+                    descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &flag, socklen_t(MemoryLayout<Int32>.size))
                     == 0)
         }
         withAddress(address, port: port) { pointer, length in

@@ -76,7 +76,9 @@ struct NetlinkMessageBuilder {
     }
 
     /// Parses `bytes` as the dump of `table` requested with ``sequence`` by ``portID``.
-    static func parse(_ bytes: [UInt8], table: SocketTable = .tcp) throws -> ([SocketRecord], InetDiagReplyParser) {
+    static func parse(_ bytes: [UInt8], table: SocketTable = .tcp) throws -> (
+        [SocketRecord], InetDiagReplyParser
+    ) {
         var parser = InetDiagReplyParser(table: table, sequence: sequence, portID: portID)
         var collector = RecordList()
         try bytes.withUnsafeBytes { try parser.parse($0, into: &collector) }

@@ -66,16 +66,19 @@ public struct InetDiagReplyParser: Sendable {
             guard remaining >= SockDiagLayout.headerSize else {
                 throw malformed("\(remaining) bytes after message \(messageCount - 1), less than a header")
             }
-            let length = Int(bytes.load(nativeAt: offset + SockDiagLayout.headerLengthOffset, as: UInt32.self))
+            let length = Int(
+                bytes.load(nativeAt: offset + SockDiagLayout.headerLengthOffset, as: UInt32.self))
             guard length >= SockDiagLayout.headerSize else {
                 throw malformed("message \(messageCount): nlmsg_len \(length) is shorter than its header")
             }
             guard length <= remaining else {
-                throw malformed("message \(messageCount): nlmsg_len \(length) is past the \(remaining) bytes left")
+                throw malformed(
+                    "message \(messageCount): nlmsg_len \(length) is past the \(remaining) bytes left")
             }
             let index = messageCount
             messageCount += 1
-            try handleMessage(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), index: index,
+            try handleMessage(
+                UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), index: index,
                 into: &consumer)
             offset += min(SockDiagLayout.align(length), remaining)
         }
@@ -171,7 +174,8 @@ public struct InetDiagReplyParser: Sendable {
             localAddress: address(payload, at: SockDiagLayout.messageSourceAddressOffset),
             localPort: payload.load(bigEndianAt: SockDiagLayout.messageSourcePortOffset, as: UInt16.self),
             remoteAddress: address(payload, at: SockDiagLayout.messageDestinationAddressOffset),
-            remotePort: payload.load(bigEndianAt: SockDiagLayout.messageDestinationPortOffset, as: UInt16.self),
+            remotePort: payload.load(
+                bigEndianAt: SockDiagLayout.messageDestinationPortOffset, as: UInt16.self),
             inode: UInt64(payload.load(nativeAt: SockDiagLayout.messageInodeOffset, as: UInt32.self)),
             uid: payload.load(nativeAt: SockDiagLayout.messageUIDOffset, as: UInt32.self),
             v6only: v6only,

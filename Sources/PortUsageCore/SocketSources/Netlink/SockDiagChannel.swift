@@ -29,7 +29,7 @@ struct SockDiagChannel: ~Copyable {
     }
 
     deinit {
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        if descriptor >= 0 { closeDescriptor(descriptor) }
         buffer.deallocate()
     }
 
@@ -70,7 +70,7 @@ struct SockDiagChannel: ~Copyable {
     /// Closes the socket; the next dump opens a new one.
     mutating func close() {
         guard descriptor >= 0 else { return }
-        _ = Glibc.close(descriptor)
+        closeDescriptor(descriptor)
         descriptor = -1
         portID = 0
     }
@@ -93,7 +93,7 @@ struct SockDiagChannel: ~Copyable {
         }
         guard bound else {
             let code = errno
-            _ = Glibc.close(opened)
+            closeDescriptor(opened)
             throw .netlink(table: table, operation: "bind", errno: code)
         }
         descriptor = opened
@@ -118,7 +118,9 @@ struct SockDiagChannel: ~Copyable {
 
     /// Waits for the next datagram and receives it into the buffer; returns its length and the sender's
     /// port id (0 for the kernel).
-    private func receive(_ table: SocketTable, deadline: ContinuousClock.Instant?, start: ContinuousClock.Instant)
+    private func receive(
+        _ table: SocketTable, deadline: ContinuousClock.Instant?, start: ContinuousClock.Instant
+    )
         throws(SocketSourceError) -> (count: Int, sender: UInt32)
     {
         while true {
@@ -144,7 +146,8 @@ struct SockDiagChannel: ~Copyable {
             if received >= 0 {
                 guard flags & Int32(MSG_TRUNC) == 0 else {
                     throw .malformedReply(
-                        table: table, reason: "a datagram was larger than the \(buffer.count)-byte receive buffer")
+                        table: table,
+                        reason: "a datagram was larger than the \(buffer.count)-byte receive buffer")
                 }
                 return (received, Self.portID(of: sender))
             }
@@ -185,4 +188,9 @@ struct SockDiagChannel: ~Copyable {
         let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         return Int32(clamping: max(milliseconds, 0))
     }
+}
+
+/// libc's `close`, by a name that the channel's own `close()` does not hide.
+private func closeDescriptor(_ descriptor: Int32) {
+    _ = close(descriptor)
 }

@@ -33,7 +33,8 @@ public enum SockDiagRequest {
         let length = baseLength + attributeLength
         var bytes = [UInt8](repeating: 0, count: length)
         bytes.withUnsafeMutableBytes { raw in
-            raw.storeBytes(of: UInt32(length), toByteOffset: SockDiagLayout.headerLengthOffset, as: UInt32.self)
+            raw.storeBytes(
+                of: UInt32(length), toByteOffset: SockDiagLayout.headerLengthOffset, as: UInt32.self)
             raw.storeBytes(
                 of: SockDiagLayout.typeSockDiagByFamily, toByteOffset: SockDiagLayout.headerTypeOffset,
                 as: UInt16.self)
