@@ -26,7 +26,9 @@ for target in "${targets[@]}"; do
 done
 bin=$(swift build "${flags[@]}" --show-bin-path)
 work=.build-fuzz/corpus
-for target in "${targets[@]}"; do mkdir -p "$work/$target" "$work/${seeds[$target]}"; done
+for target in "${targets[@]}"; do mkdir -p "$work/$target"; done
+# Every seed folder, since the seeds below are written whichever targets run.
+for folder in "${seeds[@]}"; do mkdir -p "$work/$folder"; done
 
 # Seeds: the captured tables (first byte picks the table, second the chunk size), a registry excerpt, the
 # example policy and web config, small documents with aliases and deep nesting, and HTTP requests.
