@@ -47,20 +47,34 @@ public final class NetlinkSocketSource: SocketSource {
             bytecode = LocalPortFilter(ports: ports)?.bytecode ?? []
         }
         return try channel.withLock { (channel: inout SockDiagChannel) throws(SocketSourceError) in
-            for _ in 0..<2 {
+            try Self.retryingInterruptedDump(table, into: &consumer) { (attempt) throws(SocketSourceError) in
                 let sequence = channel.takeSequence()
                 let request = SockDiagRequest.encode(
                     table: table, states: states, sequence: sequence, bytecode: bytecode)
-                var attempt = consumer
                 let parser = try channel.dump(
                     table, request: request, sequence: sequence, deadline: deadline, start: start,
                     into: &attempt)
-                if !parser.isInterrupted {
-                    consumer = attempt
-                    return parser.report
-                }
+                return (parser.report, parser.isInterrupted)
             }
-            throw .interrupted(table: table)
         }
+    }
+
+    /// Runs `dump` into a copy of `consumer` and assigns the copy back when the dump completes without
+    /// `NLM_F_DUMP_INTR`; after an interrupted dump, runs it once more from `consumer` as it was. Throws
+    /// ``SocketSourceError/interrupted(table:)`` when the second dump is interrupted too. On any error
+    /// `consumer` is left as it was.
+    static func retryingInterruptedDump<Consumer: SocketRecordConsumer>(
+        _ table: SocketTable, into consumer: inout Consumer,
+        dump: (inout Consumer) throws(SocketSourceError) -> (report: TableReadReport, interrupted: Bool)
+    ) throws(SocketSourceError) -> TableReadReport {
+        for _ in 0..<2 {
+            var attempt = consumer
+            let (report, interrupted) = try dump(&attempt)
+            if !interrupted {
+                consumer = attempt
+                return report
+            }
+        }
+        throw .interrupted(table: table)
     }
 }
