@@ -151,7 +151,8 @@ struct CollectionOptions: ParsableArguments {
             source: socketSource.makeSource(procfs: procfs, logger: logger),
             classifier: PortClassifier(registry: registry), options: collectorOptions, buildInfo: .current,
             sinkStatistics: sinkStatistics, policy: policy.store,
-            owners: OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup"), logger: logger,
+            owners: OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup"), procRoot: procfs,
+            logger: logger,
             advice: FlagAdvice.advice)
     }
 }

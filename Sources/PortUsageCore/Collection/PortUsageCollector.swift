@@ -25,7 +25,7 @@ public final class PortUsageCollector: Sendable {
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
         processMetrics: ProcessMetrics = ProcessMetrics(), sinkStatistics: [SinkStatistics] = [],
         policy: PolicyStore = PolicyStore(policy: nil), owners: OwnerResolver = OwnerResolver(),
-        logger: Logger,
+        procRoot: String = "/proc", logger: Logger,
         advice: @escaping CollectionAdvice = { _ in nil }
     ) {
         self.source = source
@@ -48,6 +48,7 @@ public final class PortUsageCollector: Sendable {
             case .changes: (name, ChangesCollector(history: history!))
             case .owners: (name, OwnersCollector(resolver: owners, log: log))
             case .sockets: (name, SocketsCollector())
+            case .ephemeral: (name, EphemeralCollector(procRoot: procRoot))
             case .process: (name, ProcessCollector(metrics: processMetrics))
             }
         }
@@ -153,7 +154,7 @@ public final class PortUsageCollector: Sendable {
         switch name {
         case .listeners, .owners, .changes: outcome.coversListeners
         case .connections: outcome.table.transport == .tcp
-        case .sockets: outcome.selection == .everything
+        case .sockets, .ephemeral: outcome.selection == .everything
         case .process: false
         }
     }
