@@ -26,11 +26,20 @@ public enum CompactRegistryTable {
     }
 
     /// Reads the compact form back into a registry. Lines that do not parse are dropped and counted.
-    ///
-    /// Splits on UTF-8 bytes rather than Characters: this runs at every start.
     public static func decode(_ text: String, source: IANARegistry.Source) -> (
         registry: IANARegistry, droppedLines: Int
     ) {
+        let decoded = decodeRecords(text)
+        let registry = IANARegistry(
+            records: decoded.csv.records, source: source, updated: decoded.csv.updated,
+            recordCount: decoded.csv.recordCount)
+        return (registry, decoded.droppedLines)
+    }
+
+    /// Reads the compact form back into its records. Lines that do not parse are dropped and counted.
+    ///
+    /// Splits on UTF-8 bytes rather than Characters: this runs at every start.
+    public static func decodeRecords(_ text: String) -> (csv: RegistryCSV, droppedLines: Int) {
         let newline = UInt8(ascii: "\n")
         let tab = UInt8(ascii: "\t")
         var lines = text.utf8.split(separator: newline)[...]
@@ -72,9 +81,15 @@ public enum CompactRegistryTable {
                     description: String(Substring(fields[4])),
                     isHistoricAlias: fields[2].first == UInt8(ascii: "1")))
         }
-        let registry = IANARegistry(
-            records: records, source: source, updated: updated, recordCount: recordCount)
-        return (registry, dropped)
+        return (RegistryCSV(records: records, updated: updated, recordCount: recordCount), dropped)
+    }
+}
+
+extension RegistryCSV {
+    /// Every record of the registry snapshot embedded in the binary, for lookups by name (the exporter keeps
+    /// only the reduced ``IANARegistry/embedded``).
+    public static func embedded() -> RegistryCSV {
+        CompactRegistryTable.decodeRecords(IANARegistry.embeddedRegistryTable).csv
     }
 }
 
