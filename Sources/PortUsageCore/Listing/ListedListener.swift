@@ -17,9 +17,7 @@ public struct ListedListener: Sendable, Equatable {
     public var family: AddressFamily { address.family }
 
     /// A port of the system or user range that IANA has not assigned: what a listener should not be on.
-    public var isUnassigned: Bool {
-        classification.assignment != .assigned && classification.range != .dynamic
-    }
+    public var isUnassigned: Bool { classification.isUnassignedOutsideDynamicRange }
 
     /// What is worth a second look: `unassigned`, `unexpected`, both, or nothing.
     public var marks: [String] {

@@ -51,7 +51,8 @@ public struct PortLookup: Sendable, Equatable {
         var lines: [String] = []
         let head = "\(port)/\(transport.rawValue): \(assignment.status.rawValue) \(range.rawValue) port"
         switch assignment.status {
-        case .assigned: lines.append(head + ": \(assignment.service)" + Self.parenthesized(assignment.description))
+        case .assigned:
+            lines.append(head + ": \(assignment.service)" + Self.parenthesized(assignment.description))
         case .reserved: lines.append(head + Self.parenthesized(assignment.description))
         case .unassigned: lines.append(head)
         }
