@@ -1,0 +1,45 @@
+/// The figures of a run as one markdown table for the README.
+struct Summary {
+    let small: PopulationRun
+    let large: PopulationRun
+    let synthetic: SyntheticComparison
+    let exporter: ExporterUnderTest
+
+    func printMarkdown() {
+        print("\n## summary (for the README)\n")
+        print("| | population a: \(small.shape.summary) | population b: \(large.shape.summary) |")
+        print("|---|---|---|")
+        let procfsRow = exporter.hasSocketSource ? PopulationRun.procfsRow : nil
+        var rows: [(String, String?)] = [
+            ("our scrape, listeners only", PopulationRun.listenersRow),
+            ("C sock_diag reference, listeners", PopulationRun.referenceListenersRow),
+            ("our scrape, listeners + connections (default)", small.defaultsRowName),
+            ("C sock_diag reference, listeners + connections", PopulationRun.referenceBothRow),
+        ]
+        if let procfsRow { rows.append(("our scrape, `--socket.source=procfs`", procfsRow)) }
+        rows += [
+            ("`ss -tuln`", "`ss -tuln` (a process)"), ("`ss -tan`", "`ss -tan` (a process)"),
+            ("`cat /proc/net/{tcp,tcp6,udp,udp6}`", PopulationRun.catRow),
+        ]
+        for (label, row) in rows {
+            guard let row else { continue }
+            print("| \(label) | \(cell(small, row)) | \(cell(large, row)) |")
+        }
+        let peaks = large.memory.map { "\($0.0): \(formatMiB($0.1.peak))" }
+        print("\npeak RSS with population b open: " + peaks.joined(separator: "; "))
+        if let node = large.nodeExporterMemory { print("node_exporter in the same run: \(formatMiB(node.peak))") }
+        print(
+            "synthetic procfs, \(grouped(synthetic.lines)) lines: our scrape "
+                + "\(formatMilliseconds(synthetic.table.median(SyntheticComparison.scrapeRow))), cat "
+                + "\(formatMilliseconds(synthetic.table.median(SyntheticComparison.catRow)))")
+    }
+
+    /// "12.3 ms (1.05x C)": the median and the ratio to the row's reference.
+    private func cell(_ run: PopulationRun, _ name: String) -> String {
+        let rowName = name == small.defaultsRowName ? run.defaultsRowName : name
+        let row = run.table.rows.first { $0.name == rowName }!
+        let to = row.reference == PopulationRun.catRow ? "cat" : "C"
+        let ratio = row.reference == row.name ? "" : " (\(formatRatio(run.table.ratio(rowName))) \(to))"
+        return formatMilliseconds(row.timing.median) + ratio
+    }
+}
