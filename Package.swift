@@ -104,7 +104,8 @@ let package = Package(
         .executableTarget(
             name: "FuzzHTTPRequest",
             dependencies: [
-                "PortUsageHTTP", "PortUsageCore", .product(name: "Logging", package: "swift-log"),
+                "PortUsageHTTP", "PortUsageCore", "PortUsageTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Fuzz/FuzzHTTPRequest", swiftSettings: strictSwift),
         .executableTarget(
@@ -114,9 +115,12 @@ let package = Package(
         .executableTarget(
             name: "FuzzRegistryCSV", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzRegistryCSV",
             swiftSettings: strictSwift),
+        .target(
+            name: "PortUsageTestSupport", dependencies: ["PortUsageCore"], path: "Tests/PortUsageTestSupport",
+            swiftSettings: strictSwift),
         .testTarget(
             name: "PortUsageCoreTests",
-            dependencies: ["PortUsageCore"],
+            dependencies: ["PortUsageCore", "PortUsageTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSwift
         ),
@@ -125,6 +129,7 @@ let package = Package(
             dependencies: [
                 "PortUsageHTTP",
                 "PortUsageCore",
+                "PortUsageTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -143,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortUsageWebConfigTests",
-            dependencies: ["PortUsageWebConfig", "PortUsagePolicy"],
+            dependencies: ["PortUsageWebConfig", "PortUsagePolicy", "PortUsageTestSupport"],
             swiftSettings: strictSwift
         ),
     ]

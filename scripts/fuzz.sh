@@ -38,6 +38,8 @@ for table in tcp tcp6 udp udp6; do
 done
 if [ -f ../shared/data/iana-service-names-port-numbers.csv ]; then
   head -c 20000 ../shared/data/iana-service-names-port-numbers.csv > "$work/seeds-csv/iana-head"
+else
+  echo "fuzz: ../shared/data/iana-service-names-port-numbers.csv is not beside this checkout; the registry CSV target is seeded with the small example only"
 fi
 printf 'Service Name,Port Number,Transport Protocol,Description\necho,7,,"a ""b"",\nc"\n' > "$work/seeds-csv/small"
 cp Deploy/policy.example.yml "$work/seeds-yaml/example"

@@ -6,29 +6,19 @@ import Dispatch
 import Logging
 import PortUsageCore
 import PortUsageHTTP
+import PortUsageTestSupport
 import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// One listener on 768/tcp, at once.
-struct FixedSource: SocketSource {
-    func snapshot(deadline: ContinuousClock.Instant?) -> SocketSnapshot {
-        var counts = SocketTableCounts()
-        counts.listeners[ListenerKey(port: 768, exposure: .any)] = 1
-        return SocketSnapshot(readings: [
-            TableReading(table: .tcp, result: .success(counts), durationSeconds: 0)
-        ])
-    }
-}
-
 /// The server every input is sent to, started on first use.
 let serverPort: Int = {
     let logger = Logger(label: "fuzz")
     let buildInfo = BuildInfo(version: "fuzz", revision: "fuzz", swiftVersion: "6")
     let collector = PortUsageCollector(
-        source: FixedSource(), classifier: PortClassifier(registry: .embedded),
+        source: FixedListenerSource(), classifier: PortClassifier(registry: .embedded),
         options: CollectorOptions(tables: [.tcp]), buildInfo: buildInfo, logger: logger)
     let server = MetricsServer(
         configuration: .init(

@@ -13,30 +13,15 @@ struct CollectionOptions: ParsableArguments {
     @Option(name: .customLong("path.procfs"), help: "procfs mountpoint.")
     var procfs = "/proc"
 
-    @Flag(
-        name: .customLong("collector.tcp"), inversion: .prefixedNo,
-        help: "Enable the tcp collector (/proc/net/tcp).")
-    var tcp = true
+    @Option(
+        name: .customLong("socket.source"),
+        help: ArgumentHelp(
+            "Where socket tables are read: netlink (sock_diag), procfs (<path.procfs>/net), or auto: netlink, with procfs for a table netlink cannot read; a --path.procfs other than /proc selects procfs.",
+            valueName: "source"))
+    var socketSource = SocketSourceOption.auto
 
-    @Flag(
-        name: .customLong("collector.tcp6"), inversion: .prefixedNo,
-        help: "Enable the tcp6 collector (/proc/net/tcp6).")
-    var tcp6 = true
-
-    @Flag(
-        name: .customLong("collector.udp"), inversion: .prefixedNo,
-        help: "Enable the udp collector (/proc/net/udp).")
-    var udp = true
-
-    @Flag(
-        name: .customLong("collector.udp6"), inversion: .prefixedNo,
-        help: "Enable the udp6 collector (/proc/net/udp6).")
-    var udp6 = true
-
-    @Flag(
-        name: .customLong("collector.connections"), inversion: .prefixedNo,
-        help: "Enable the connections collector (inbound TCP connections per listener port, by state).")
-    var connections = true
+    @Flag(help: "Collectors to run.")
+    var collectorToggles: [CollectorToggle] = []
 
     @Option(
         name: .customLong("collector.listeners.max-ports"),
@@ -76,16 +61,33 @@ struct CollectionOptions: ParsableArguments {
         }
     }
 
-    /// The collector settings these flags select.
+    /// The collector settings these flags select: the registry's defaults, then each toggle in the order
+    /// given.
     var collectorOptions: CollectorOptions {
-        let enabled: [(SocketTable, Bool)] = [(.tcp, tcp), (.tcp6, tcp6), (.udp, udp), (.udp6, udp6)]
-        return CollectorOptions(
-            tables: enabled.filter(\.1).map(\.0), connections: connections, maxPortsPerProtocol: maxPorts)
+        var options = CollectorOptions(maxPortsPerProtocol: maxPorts)
+        for toggle in collectorToggles {
+            switch toggle.target {
+            case .collector(let name):
+                if toggle.enables { options.enabled.insert(name) } else { options.enabled.remove(name) }
+            case .table(let table):
+                options.tables.removeAll { $0 == table }
+                if toggle.enables { options.tables.append(table) }
+            }
+        }
+        options.tables.sort()
+        return options
     }
 
     /// The names of the enabled collectors, as in `--collector.<name>`.
     var enabledCollectorNames: [String] {
-        collectorOptions.tables.map(\.rawValue) + (connections ? ["connections"] : [])
+        collectorOptions.enabled.sorted().map(\.rawValue)
+    }
+
+    /// The deprecated per-table flags given, for a warning at start.
+    var deprecatedFlags: [String] {
+        collectorToggles.filter {
+            if case .table = $0.target { true } else { false }
+        }.map { ($0.enables ? "--collector." : "--no-collector.") + $0.name }
     }
 
     /// Loads `--policy.file`, if given.
@@ -107,11 +109,14 @@ struct CollectionOptions: ParsableArguments {
         logger: Logger, policy: PolicyReloader, sinkStatistics: [SinkStatistics] = []
     ) throws -> PortUsageCollector {
         let registry = try registryFile.map { try IANARegistry.load(csvFile: $0) } ?? IANARegistry.embedded
-        let options = collectorOptions
-        let source = ProcNetSource(
-            procRoot: procfs, tables: options.tables, tracksConnections: options.connections, logger: logger)
+        for flag in deprecatedFlags {
+            logger.warning(
+                "deprecated flag: it will be removed in the next release; per-table collectors are now the listeners, connections and sockets collectors, and this flag only narrows the tables they read",
+                metadata: ["flag": "\(flag)"])
+        }
         return PortUsageCollector(
-            source: source, classifier: PortClassifier(registry: registry), options: options,
-            buildInfo: .current, sinkStatistics: sinkStatistics, policy: policy.store, logger: logger)
+            source: socketSource.makeSource(procfs: procfs, logger: logger),
+            classifier: PortClassifier(registry: registry), options: collectorOptions, buildInfo: .current,
+            sinkStatistics: sinkStatistics, policy: policy.store, logger: logger, advice: FlagAdvice.advice)
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import PortUsageCore
+import PortUsageTestSupport
 import Synchronization
 import Testing
 
@@ -11,18 +12,15 @@ import Testing
 struct CollectorTests {
     private let buildInfo = BuildInfo(version: "1.2.3", revision: "abc", swiftVersion: "6.3.1")
 
+    private static let everyCollector = Set(CollectorName.allCases)
+
     private func collector(
-        procRoot: String = Fixtures.procRoot, options: CollectorOptions = CollectorOptions()
-    )
-        -> PortUsageCollector
-    {
-        let logger = Logger(label: "test")
-        return PortUsageCollector(
-            source: ProcNetSource(
-                procRoot: procRoot, tables: options.tables, tracksConnections: options.connections,
-                logger: logger),
-            classifier: PortClassifier(registry: .embedded), options: options, buildInfo: buildInfo,
-            logger: logger)
+        procRoot: String = Fixtures.procRoot,
+        options: CollectorOptions = CollectorOptions(enabled: everyCollector)
+    ) -> PortUsageCollector {
+        PortUsageCollector(
+            source: ProcNetSource(procRoot: procRoot), classifier: PortClassifier(registry: .embedded),
+            options: options, buildInfo: buildInfo, logger: Logger(label: "test"))
     }
 
     private func samples(_ scrape: Scrape, _ name: String) -> [String: Double] {
@@ -74,8 +72,13 @@ struct CollectorTests {
             ])
         #expect(
             samples(scrape, "port_usage_scrape_collector_success") == [
-                "collector=tcp": 1, "collector=tcp6": 1, "collector=udp": 1, "collector=udp6": 1,
-                "collector=connections": 1, "collector=process": 1,
+                "collector=listeners": 1, "collector=connections": 1, "collector=sockets": 1,
+                "collector=process": 1,
+            ])
+        #expect(
+            samples(scrape, "port_usage_socket_source_info") == [
+                "protocol=tcp,family=ipv4,source=procfs": 1, "protocol=tcp,family=ipv6,source=procfs": 1,
+                "protocol=udp,family=ipv4,source=procfs": 1, "protocol=udp,family=ipv6,source=procfs": 1,
             ])
         #expect(
             samples(scrape, "port_usage_exporter_build_info") == [
@@ -103,7 +106,7 @@ struct CollectorTests {
             .map {
                 $0.labels[0].value
             }
-        #expect(collectors == ["connections", "process", "tcp", "tcp6", "udp", "udp6"])
+        #expect(collectors == ["connections", "listeners", "process", "sockets"])
         let names = String(
             decoding: ExpositionEncoder.encode(scrape.families, format: .prometheusText), as: UTF8.self
         )
@@ -112,17 +115,18 @@ struct CollectorTests {
     }
 
     @Test func aMissingOrUnreadableTableFailsOnlyItsCollector() throws {
-        let root = try TemporaryProcfs(files: [
+        let root = TemporaryProcfs(files: [
             "tcp": try FileReader.readText(Fixtures.procRoot + "/net/tcp", limit: 1 << 20),
             "udp": try FileReader.readText(Fixtures.procRoot + "/net/udp", limit: 1 << 20),
         ])
-        // tcp6 missing (IPv6 disabled); udp6 a directory, so reading it fails.
+        // tcp6 missing (IPv6 disabled): skipped. udp6 a directory, so reading it fails the collectors that
+        // need it; what the other tables gave is still served.
         #expect(mkdir(root.path + "/net/udp6", 0o755) == 0)
         let scrape = collector(procRoot: root.path).collect()
         #expect(
             samples(scrape, "port_usage_scrape_collector_success") == [
-                "collector=tcp": 1, "collector=tcp6": 0, "collector=udp": 1, "collector=udp6": 0,
-                "collector=connections": 1, "collector=process": 1,
+                "collector=listeners": 0, "collector=connections": 1, "collector=sockets": 0,
+                "collector=process": 1,
             ])
         #expect(samples(scrape, "port_usage_listeners").count == 6)
         #expect(
@@ -131,24 +135,41 @@ struct CollectorTests {
             ])
     }
 
+    @Test func aMissingTableIsASkipNotAFailure() throws {
+        let root = TemporaryProcfs(files: [
+            "tcp": try FileReader.readText(Fixtures.procRoot + "/net/tcp", limit: 1 << 20)
+        ])
+        let scrape = collector(procRoot: root.path).collect()
+        #expect(samples(scrape, "port_usage_scrape_collector_success").values.allSatisfy { $0 == 1 })
+        #expect(samples(scrape, "port_usage_listeners").count == 4)
+    }
+
     @Test func connectionsFailWithoutAnyTCPTable() {
-        let scrape = collector(options: CollectorOptions(tables: [.udp], connections: true)).collect()
+        let scrape = collector(options: CollectorOptions(tables: [.udp])).collect()
         #expect(samples(scrape, "port_usage_scrape_collector_success")["collector=connections"] == 0)
         #expect(!scrape.families.contains { $0.name == "port_usage_connections" })
     }
 
     @Test func disabledCollectorsExportNothing() {
-        let scrape = collector(options: CollectorOptions(tables: [.udp6], connections: false)).collect()
+        let scrape = collector(options: CollectorOptions(tables: [.udp6])).collect()
         #expect(
             Set(samples(scrape, "port_usage_scrape_collector_success").keys) == [
-                "collector=udp6", "collector=process",
+                "collector=listeners", "collector=connections", "collector=process",
             ])
         #expect(samples(scrape, "port_usage_listeners").count == 2)
-        #expect(samples(scrape, "port_usage_parse_errors_total") == ["collector=udp6": 0])
+        #expect(!scrape.families.contains { $0.name == "port_usage_sockets" })
+        #expect(
+            samples(scrape, "port_usage_parse_errors_total") == ["protocol=udp,family=ipv6,source=procfs": 0])
+        let processOnly = collector(options: CollectorOptions(enabled: [.process])).collect()
+        #expect(
+            processOnly.families.filter { $0.name.hasPrefix("port_usage_") && $0.name.contains("listen") }
+                .isEmpty)
+        #expect(samples(processOnly, "port_usage_socket_source_info").isEmpty)
     }
 
     @Test func cardinalityGuardSumsTheHighestPortsIntoOther() {
         let scrape = collector(options: CollectorOptions(maxPortsPerProtocol: 3)).collect()
+        #expect(!scrape.families.contains { $0.name == "port_usage_sockets" })
         let listeners = samples(scrape, "port_usage_listeners")
         // TCP ports 2024, 17001, 17002 keep their series; 17003 (v6), 17004 (v6), 17005 (v4, 2 sockets) do not.
         #expect(
@@ -177,34 +198,12 @@ struct CollectorTests {
 
     @Test func parseErrorsAccumulateAcrossScrapes() throws {
         let good = try FileReader.readText(Fixtures.procRoot + "/net/tcp", limit: 1 << 20)
-        let root = try TemporaryProcfs(files: ["tcp": good + "garbage line\n  9: short\n"])
+        let root = TemporaryProcfs(files: ["tcp": good + "garbage line\n  9: short\n"])
         let collector = collector(procRoot: root.path, options: CollectorOptions(tables: [.tcp]))
         _ = collector.collect()
         let scrape = collector.collect()
-        #expect(samples(scrape, "port_usage_parse_errors_total") == ["collector=tcp": 4])
+        #expect(
+            samples(scrape, "port_usage_parse_errors_total") == ["protocol=tcp,family=ipv4,source=procfs": 4])
         #expect(samples(scrape, "port_usage_listeners").count == 4)
-    }
-}
-
-/// A throwaway procfs-shaped directory with the given `net/` files.
-final class TemporaryProcfs {
-    let path: String
-
-    init(files: [String: String]) throws {
-        var template = Array("/tmp/port-usage-test-XXXXXX".utf8CString)
-        guard let created = mkdtemp(&template) else { throw SocketSourceError("mkdtemp failed") }
-        path = String(cString: created)
-        mkdir(path + "/net", 0o755)
-        for (name, text) in files {
-            guard let file = fopen(path + "/net/" + name, "w") else {
-                throw SocketSourceError("cannot write \(name)")
-            }
-            fputs(text, file)
-            fclose(file)
-        }
-    }
-
-    deinit {
-        _ = system("rm -rf '\(path)'")
     }
 }

@@ -1,3 +1,4 @@
+import PortUsageTestSupport
 import Testing
 
 @testable import PortUsageCore

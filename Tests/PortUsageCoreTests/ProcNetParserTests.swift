@@ -1,21 +1,22 @@
 import PortUsageCore
+import PortUsageTestSupport
 import Testing
 
 @Suite("procfs socket table parser")
 struct ProcNetParserTests {
-    private func fixture(_ table: SocketTable) throws -> SocketTableCounts {
-        let bytes = try FileReader.readConfigurationFile(
-            Fixtures.procRoot + "/net/" + table.rawValue, limit: 1 << 20)
-        return bytes.withUnsafeBytes { ProcNetParser.parse($0, table: table, tracksConnections: true) }
+    private func fixture(_ table: SocketTable) throws -> ParsedTable {
+        Fixtures.parse(
+            try FileReader.readText(Fixtures.procRoot + "/net/" + table.rawValue, limit: 1 << 20),
+            table: table)
     }
 
     @Test func capturedTCPv4Table() throws {
         let counts = try fixture(.tcp)
         #expect(
             counts.listeners == [
-                ListenerKey(port: 17001, exposure: .loopback): 1,
-                ListenerKey(port: 17005, exposure: .loopback): 2,
-                ListenerKey(port: 17002, exposure: .any): 1, ListenerKey(port: 2024, exposure: .any): 1,
+                PortExposure(port: 17001, exposure: .loopback): 1,
+                PortExposure(port: 17005, exposure: .loopback): 2,
+                PortExposure(port: 17002, exposure: .any): 1, PortExposure(port: 2024, exposure: .any): 1,
             ])
         #expect(counts.states == [.listen: 5, .established: 6, .timeWait: 1])
         #expect(counts.skippedLines == 0)
@@ -25,7 +26,8 @@ struct ProcNetParserTests {
         let counts = try fixture(.tcp6)
         #expect(
             counts.listeners == [
-                ListenerKey(port: 17004, exposure: .any): 1, ListenerKey(port: 17003, exposure: .loopback): 1,
+                PortExposure(port: 17004, exposure: .any): 1,
+                PortExposure(port: 17003, exposure: .loopback): 1,
             ])
         #expect(counts.states == [.listen: 2, .established: 4])
         #expect(counts.skippedLines == 0)
@@ -35,55 +37,56 @@ struct ProcNetParserTests {
         let udp = try fixture(.udp)
         #expect(
             udp.listeners == [
-                ListenerKey(port: 17011, exposure: .loopback): 1, ListenerKey(port: 17012, exposure: .any): 1,
+                PortExposure(port: 17011, exposure: .loopback): 1,
+                PortExposure(port: 17012, exposure: .any): 1,
             ])
         #expect(udp.states == [.close: 2, .established: 1])
         let udp6 = try fixture(.udp6)
         #expect(
             udp6.listeners == [
-                ListenerKey(port: 17013, exposure: .loopback): 1, ListenerKey(port: 17014, exposure: .any): 1,
+                PortExposure(port: 17013, exposure: .loopback): 1,
+                PortExposure(port: 17014, exposure: .any): 1,
             ])
         #expect(udp6.states == [.close: 2])
     }
 
     @Test func connectionsAreCountedOnlyOnListenerPortsAcrossTables() throws {
-        let source = ProcNetSource(
-            procRoot: Fixtures.procRoot, tables: SocketTable.allCases, tracksConnections: true,
-            logger: .init(label: "test"))
-        let snapshot = source.snapshot()
+        let snapshot = SocketSnapshot.take(
+            from: ProcNetSource(procRoot: Fixtures.procRoot),
+            demand: SocketDemand(connections: true, everySocket: false), deadline: nil)
         #expect(
-            snapshot.counts(of: .tcp)?.connections == [ConnectionKey(port: 17001, state: .established): 3])
-        #expect(
-            snapshot.counts(of: .tcp6)?.connections == [ConnectionKey(port: 17003, state: .established): 2])
-        #expect(snapshot.counts(of: .udp)?.connections == [:])
+            snapshot.counts.connections == [
+                ConnectionKey(family: .ipv4, port: 17001, state: .established): 3,
+                ConnectionKey(family: .ipv6, port: 17003, state: .established): 2,
+            ])
+        #expect(snapshot.outcomes.map(\.selection) == Array(repeating: .everything, count: 4))
     }
 
     @Test func dualStackListenerCountsItsIPv4PeersFromTheOtherTable() {
         // A listener in tcp6 on port 80; an IPv4 socket on local port 80 in tcp is counted against it.
-        let listener = SocketTableCounts.parsing(
-            [
-                Fixtures.tcpHeader,
-                Fixtures.ipv6Line(local: String(repeating: "0", count: 32), localPort: 80, state: "0A"),
-            ],
-            table: .tcp6)
-        let peer = SocketTableCounts.parsing(
-            [
-                Fixtures.tcpHeader,
-                Fixtures.ipv4Line(
-                    local: "0100007F", localPort: 80, remote: "0100007F", remotePort: 40000, state: "01"),
-            ],
-            table: .tcp)
-        let snapshot = SocketSnapshot(readings: [
-            TableReading(table: .tcp, result: .success(peer), durationSeconds: 0),
-            TableReading(table: .tcp6, result: .success(listener), durationSeconds: 0),
-        ])
-        #expect(snapshot.counts(of: .tcp)?.connections == [ConnectionKey(port: 80, state: .established): 1])
+        var counter = SocketCounter(countsConnections: true)
+        let listener = [
+            Fixtures.tcpHeader,
+            Fixtures.ipv6Line(local: String(repeating: "0", count: 32), localPort: 80, state: "0A"),
+        ]
+        let peer = [
+            Fixtures.tcpHeader,
+            Fixtures.ipv4Line(
+                local: "0100007F", localPort: 80, remote: "0100007F", remotePort: 40000, state: "01"),
+        ]
+        for (lines, table) in [(peer, SocketTable.tcp), (listener, .tcp6)] {
+            _ = Array(lines.joined(separator: "\n").utf8).withUnsafeBytes {
+                ProcNetParser.parse($0, table: table, into: &counter)
+            }
+        }
+        #expect(
+            counter.finish().connections == [ConnectionKey(family: .ipv4, port: 80, state: .established): 1])
     }
 
     @Test func ipv4MappedIPv6AddressesAreClassifiedByTheirIPv4Part() {
         let mappedLoopback = "0000000000000000FFFF00000100007F"
         let mappedSpecific = "0000000000000000FFFF00000A00000A"
-        let counts = SocketTableCounts.parsing(
+        let counts = ParsedTable.parsing(
             [
                 Fixtures.tcpHeader, Fixtures.ipv6Line(local: mappedLoopback, localPort: 8080, state: "0A"),
                 Fixtures.ipv6Line(slot: 1, local: mappedSpecific, localPort: 8081, state: "0A"),
@@ -92,34 +95,34 @@ struct ProcNetParserTests {
             ], table: .tcp6)
         #expect(
             counts.listeners == [
-                ListenerKey(port: 8080, exposure: .loopback): 1,
-                ListenerKey(port: 8081, exposure: .specific): 1,
-                ListenerKey(port: 8082, exposure: .specific): 1,
+                PortExposure(port: 8080, exposure: .loopback): 1,
+                PortExposure(port: 8081, exposure: .specific): 1,
+                PortExposure(port: 8082, exposure: .specific): 1,
             ])
     }
 
     @Test func portsZeroAnd65535() {
-        let tcp = SocketTableCounts.parsing(
+        let tcp = ParsedTable.parsing(
             [
                 Fixtures.tcpHeader, Fixtures.ipv4Line(local: "00000000", localPort: 65535, state: "0A"),
                 Fixtures.ipv4Line(slot: 1, local: "00000000", localPort: 0, state: "0A"),
             ], table: .tcp)
         #expect(
             tcp.listeners == [
-                ListenerKey(port: 65535, exposure: .any): 1, ListenerKey(port: 0, exposure: .any): 1,
+                PortExposure(port: 65535, exposure: .any): 1, PortExposure(port: 0, exposure: .any): 1,
             ])
         // A UDP socket on port 0 is not bound: not a listener, still a socket.
-        let udp = SocketTableCounts.parsing(
+        let udp = ParsedTable.parsing(
             [
                 Fixtures.tcpHeader, Fixtures.ipv4Line(local: "00000000", localPort: 0, state: "07"),
                 Fixtures.ipv4Line(slot: 1, local: "0100007F", localPort: 65535, state: "07"),
             ], table: .udp)
-        #expect(udp.listeners == [ListenerKey(port: 65535, exposure: .loopback): 1])
+        #expect(udp.listeners == [PortExposure(port: 65535, exposure: .loopback): 1])
         #expect(udp.states == [.close: 2])
     }
 
     @Test func connectedUDPIsNotAListener() {
-        let udp = SocketTableCounts.parsing(
+        let udp = ParsedTable.parsing(
             [
                 Fixtures.tcpHeader,
                 Fixtures.ipv4Line(
@@ -136,7 +139,7 @@ struct ProcNetParserTests {
     @Test func headerOnlyAndEmptyFilesCountNothing() {
         for text in ["", Fixtures.tcpHeader, Fixtures.tcpHeader + "\n", "\n\n"] {
             let counts = Fixtures.parse(text, table: .tcp)
-            #expect(counts == SocketTableCounts(), "input: \(text.debugDescription)")
+            #expect(counts == ParsedTable(), "input: \(text.debugDescription)")
         }
     }
 
@@ -146,13 +149,13 @@ struct ProcNetParserTests {
         let cutAfterState = String(
             whole.prefix(whole.firstRange(of: " 0A")!.upperBound.utf16Offset(in: whole)))
         let counts = Fixtures.parse(Fixtures.tcpHeader + "\n" + cutAfterState, table: .tcp)
-        #expect(counts.listeners == [ListenerKey(port: 22, exposure: .any): 1])
+        #expect(counts.listeners == [PortExposure(port: 22, exposure: .any): 1])
         #expect(counts.skippedLines == 0)
         // Cut inside the remote address: skipped, and the lines before still count.
         let first = Fixtures.ipv4Line(local: "00000000", localPort: 80, state: "0A")
         let cutEarly = Fixtures.parse(
             [Fixtures.tcpHeader, first, String(whole.prefix(25))].joined(separator: "\n"), table: .tcp)
-        #expect(cutEarly.listeners == [ListenerKey(port: 80, exposure: .any): 1])
+        #expect(cutEarly.listeners == [PortExposure(port: 80, exposure: .any): 1])
         #expect(cutEarly.skippedLines == 1)
     }
 
@@ -177,40 +180,43 @@ struct ProcNetParserTests {
         let counts = Fixtures.parse(
             [Fixtures.tcpHeader, good, line, good].joined(separator: "\n") + "\n", table: .tcp)
         #expect(counts.skippedLines == 1)
-        #expect(counts.listeners == [ListenerKey(port: 443, exposure: .any): 2])
+        #expect(counts.listeners == [PortExposure(port: 443, exposure: .any): 2])
         #expect(counts.states == [.listen: 2])
     }
 
     @Test func overlongLineIsSkippedWithoutGrowingWithoutBound() {
         let good = Fixtures.ipv4Line(local: "00000000", localPort: 443, state: "0A")
         let huge = String(repeating: "A", count: 100_000)
-        var parser = ProcNetParser(table: .tcp, tracksConnections: true)
+        var parser = ProcNetParser(table: .tcp)
+        var builder = ParsedTable.Builder()
         for piece in [Fixtures.tcpHeader + "\n" + good + "\n", huge, huge, "\n" + good + "\n"] {
-            Array(piece.utf8).withUnsafeBytes { parser.consume($0) }
+            Array(piece.utf8).withUnsafeBytes { parser.consume($0, into: &builder) }
         }
-        let counts = parser.finish()
+        let counts = builder.finish(report: parser.finish(into: &builder))
         #expect(counts.skippedLines == 1)
-        #expect(counts.listeners == [ListenerKey(port: 443, exposure: .any): 2])
-        #expect(parser.firstSkippedLine?.number == 3)
+        #expect(counts.listeners == [PortExposure(port: 443, exposure: .any): 2])
+        #expect(parser.report.firstSkipped?.number == 3)
     }
 
     @Test func lowercaseHexIsAccepted() {
         let counts = Fixtures.parse("  0: 0100007f:1f90 00000000:0000 0a 00000000:00000000\n", table: .tcp)
-        #expect(counts.listeners == [ListenerKey(port: 8080, exposure: .loopback): 1])
+        #expect(counts.listeners == [PortExposure(port: 8080, exposure: .loopback): 1])
     }
 
     @Test func chunkBoundariesDoNotChangeTheResult() throws {
         let bytes = try FileReader.readConfigurationFile(Fixtures.procRoot + "/net/tcp", limit: 1 << 20)
-        let whole = bytes.withUnsafeBytes { ProcNetParser.parse($0, table: .tcp, tracksConnections: true) }
+        let whole = Fixtures.parse(String(decoding: bytes, as: UTF8.self), table: .tcp)
+        #expect(whole.records.count == 12)
         for chunkSize in [1, 7, 64, 150, 4096] {
-            var parser = ProcNetParser(table: .tcp, tracksConnections: true)
+            var parser = ProcNetParser(table: .tcp)
+            var builder = ParsedTable.Builder()
             var start = 0
             while start < bytes.count {
                 let end = min(start + chunkSize, bytes.count)
-                bytes[start..<end].withUnsafeBytes { parser.consume($0) }
+                bytes[start..<end].withUnsafeBytes { parser.consume($0, into: &builder) }
                 start = end
             }
-            #expect(parser.finish() == whole, "chunk size \(chunkSize)")
+            #expect(builder.finish(report: parser.finish(into: &builder)) == whole, "chunk size \(chunkSize)")
         }
     }
 
@@ -236,29 +242,48 @@ struct ProcNetParserTests {
         let counts = Fixtures.parse(lines.joined(separator: "\n") + "\n", table: .tcp)
         #expect(counts.listeners.count == 1000)
         #expect(counts.listeners.values.reduce(0, +) == 1000)
-        #expect(counts.listeners[ListenerKey(port: 20000, exposure: .loopback)] == 1)
-        #expect(counts.listeners[ListenerKey(port: 20001, exposure: .any)] == 1)
+        #expect(counts.listeners[PortExposure(port: 20000, exposure: .loopback)] == 1)
+        #expect(counts.listeners[PortExposure(port: 20001, exposure: .any)] == 1)
         #expect(counts.states == [.listen: 1000, .established: 99_000])
         #expect(counts.skippedLines == 0)
-        let snapshot = SocketSnapshot(readings: [
-            TableReading(table: .tcp, result: .success(counts), durationSeconds: 0)
-        ])
-        let connections = snapshot.counts(of: .tcp)!.connections
+        var counter = SocketCounter(countsConnections: true)
+        for record in counts.records { counter.consume(record) }
+        let connections = counter.finish().connections
         #expect(connections.values.reduce(0, +) == 49_500)
-        #expect(connections[ConnectionKey(port: 20000, state: .established)] == 50)
-        #expect(connections[ConnectionKey(port: 20999, state: .established)] == 49)
+        #expect(connections[ConnectionKey(family: .ipv4, port: 20000, state: .established)] == 50)
+        #expect(connections[ConnectionKey(family: .ipv4, port: 20999, state: .established)] == 49)
     }
 
-    @Test func connectionTrackingCanBeTurnedOff() throws {
-        let source = ProcNetSource(
-            procRoot: Fixtures.procRoot, tables: [.tcp], tracksConnections: false,
-            logger: .init(label: "test"))
-        #expect(source.snapshot().counts(of: .tcp)?.connections == [:])
+    @Test func connectionCountingCanBeTurnedOff() throws {
+        let snapshot = SocketSnapshot.take(
+            from: ProcNetSource(procRoot: Fixtures.procRoot),
+            demand: SocketDemand(tables: [.tcp], connections: false, everySocket: false), deadline: nil)
+        #expect(snapshot.counts.connections == [:])
+        #expect(snapshot.counts.listeners.count == 4)
+    }
+
+    @Test func recordsCarryEveryColumnTheKernelPrints() throws {
+        let table = try fixture(.tcp)
+        let listener = try #require(table.records.first)
+        #expect(listener.state == .listen)
+        #expect(listener.localAddress.description == "127.0.0.1")
+        #expect(listener.localPort == 17001)
+        #expect(listener.remoteAddress.isUnspecified && listener.remotePort == 0)
+        #expect(listener.inode == 6548)
+        #expect(listener.uid == 0)
+        #expect(listener.receiveQueue == 2)
+        #expect(listener.sendQueue == nil)
+        #expect(listener.v6only == nil)
+        let established = try #require(table.records.first { $0.state == .established })
+        #expect(established.remoteAddress.description == "127.0.0.1")
+        #expect(established.sendQueue == 0)
+        let v6 = try #require(try fixture(.tcp6).records.first)
+        #expect(v6.localAddress.family == .ipv6)
     }
 }
 
-extension SocketTableCounts {
-    static func parsing(_ lines: [String], table: SocketTable) -> SocketTableCounts {
+extension ParsedTable {
+    static func parsing(_ lines: [String], table: SocketTable) -> ParsedTable {
         Fixtures.parse(lines.joined(separator: "\n") + "\n", table: table)
     }
 }

@@ -1,4 +1,5 @@
 import PortUsageCore
+import PortUsageTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -22,33 +23,34 @@ import Testing
     /// The error of each table that failed, by table name.
     private func failures(_ snapshot: SocketSnapshot) -> [String: String] {
         var failures: [String: String] = [:]
-        for reading in snapshot.readings {
-            if case .failure(let error) = reading.result {
-                failures[reading.table.rawValue] = error.description
+        for outcome in snapshot.outcomes {
+            if case .failure(let error) = outcome.result {
+                failures[outcome.table.rawValue] = error.description
             }
         }
         return failures
     }
 
-    private func source(_ root: String, maximumTableBytes: Int = ProcNetSource.defaultMaximumTableBytes)
-        -> ProcNetSource
-    {
-        ProcNetSource(
-            procRoot: root, tables: SocketTable.allCases, tracksConnections: true,
-            maximumTableBytes: maximumTableBytes, logger: .init(label: "test"))
+    private func snapshot(
+        _ root: String, maximumTableBytes: Int = ProcNetSource.defaultMaximumTableBytes,
+        deadline: ContinuousClock.Instant? = nil
+    ) -> SocketSnapshot {
+        SocketSnapshot.take(
+            from: ProcNetSource(procRoot: root, maximumTableBytes: maximumTableBytes),
+            demand: SocketDemand(connections: true, everySocket: false), deadline: deadline)
     }
 
     @Test func aFIFOFailsItsTableWithoutBlocking() {
         let root = procRoot { #expect(mkfifo($0, 0o600) == 0) }
-        let snapshot = source(root).snapshot()
+        let snapshot = snapshot(root)
         #expect(failures(snapshot) == ["tcp": "\(root)/net/tcp: not a regular file (a FIFO)"])
-        #expect(snapshot.counts(of: .udp)?.listeners.count == 2)
+        #expect(snapshot.counts.listeners.keys.filter { $0.table == .udp }.count == 2)
     }
 
     @Test func devZeroLinkedAsATableFailsItAtOnce() {
         let root = procRoot { #expect(symlink("/dev/zero", $0) == 0) }
         #expect(
-            failures(source(root).snapshot()) == [
+            failures(snapshot(root)) == [
                 "tcp": "\(root)/net/tcp: not a regular file (a character device)"
             ])
     }
@@ -56,20 +58,20 @@ import Testing
     @Test func aDirectoryFailsItsTable() {
         let root = procRoot { #expect(mkdir($0, 0o755) == 0) }
         #expect(
-            failures(source(root).snapshot()) == ["tcp": "\(root)/net/tcp: not a regular file (a directory)"])
+            failures(snapshot(root)) == ["tcp": "\(root)/net/tcp: not a regular file (a directory)"])
     }
 
     @Test func aTableLargerThanTheCapFailsIt() {
         // The tcp fixture is 1,950 bytes, the others under 1,200.
         let root = procRoot { #expect(symlink(Fixtures.procRoot + "/net/tcp", $0) == 0) }
         #expect(
-            failures(source(root, maximumTableBytes: 1500).snapshot()) == [
+            failures(snapshot(root, maximumTableBytes: 1500)) == [
                 "tcp": "\(root)/net/tcp: larger than 1500 bytes limit"
             ])
     }
 
     @Test func tablesStillBeingReadAtTheDeadlineFail() {
-        let snapshot = source(Fixtures.procRoot).snapshot(deadline: .now - .seconds(1))
+        let snapshot = snapshot(Fixtures.procRoot, deadline: .now - .seconds(1))
         #expect(failures(snapshot).keys.sorted() == ["tcp", "tcp6", "udp", "udp6"])
         #expect(
             failures(snapshot)["udp"]?.hasPrefix("\(Fixtures.procRoot)/net/udp: timed out after 0.") == true)

@@ -1,4 +1,5 @@
 import PortUsageCore
+import PortUsageTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -125,7 +125,7 @@ struct HostileClientTests {
             #expect(response.status == 200)
             #expect(
                 response.text.contains(
-                    "port_usage_scrape_collector_success{collector=\"tcp\"} 0\n"))
+                    "port_usage_scrape_collector_success{collector=\"listeners\"} 0\n"))
             #expect(response.text.contains("port_usage_exporter_build_info{"))
             #expect(!response.text.contains("port_usage_listeners{"))
             // Stuck for more than three scrape timeouts: /-/healthy says so, and still answers at once.
@@ -150,7 +150,8 @@ struct HostileClientTests {
             let elapsed = clock.now - start
             #expect(response.status == 200)
             #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(2), "took \(elapsed)")
-            #expect(response.text.contains("port_usage_scrape_collector_success{collector=\"tcp\"} 0\n"))
+            #expect(
+                response.text.contains("port_usage_scrape_collector_success{collector=\"listeners\"} 0\n"))
         }
     }
 

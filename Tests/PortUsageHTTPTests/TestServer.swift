@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import PortUsageCore
 import PortUsageHTTP
+import PortUsageTestSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -25,17 +26,21 @@ final class CountingSource: SocketSource {
         held.withLockedValue { $0 = false }
     }
 
-    func snapshot(deadline: ContinuousClock.Instant?) -> SocketSnapshot {
+    func kind(for table: SocketTable) -> SocketSourceKind { .procfs }
+
+    func selectsInKernel(_ table: SocketTable) -> Bool { false }
+
+    /// Waits out the delay (and a hold) and counts the call on the one table it is asked for.
+    func read<Consumer: SocketRecordConsumer>(
+        _ table: SocketTable, selection: SocketSelection, deadline: ContinuousClock.Instant?,
+        into consumer: inout Consumer
+    ) throws(SocketSourceError) -> TableReadReport {
         calls.add(1, ordering: .relaxed)
         let clock = ContinuousClock()
         let end = clock.now + delay
         while clock.now < end || held.withLockedValue({ $0 }) { usleep(1000) }
-        var counts = SocketTableCounts()
-        counts.listeners[ListenerKey(port: 768, exposure: .any)] = 1
-        counts.states[.listen] = 1
-        return SocketSnapshot(readings: [
-            TableReading(table: .tcp, result: .success(counts), durationSeconds: 0.001)
-        ])
+        return try FixedListenerSource().read(
+            table, selection: selection, deadline: deadline, into: &consumer)
     }
 }
 

@@ -33,8 +33,9 @@ def test_version_and_help():
     assert "revision: " in version.stdout and "swift: " in version.stdout
     help_text = run_exporter("--help")
     assert help_text.returncode == 0
-    for flag in ["--web.listen-address", "--web.telemetry-path", "--path.procfs", "--collector.tcp6/--no-collector.tcp6",
-                 "--collector.connections", "--collector.listeners.max-ports", "--registry.file", "--log.level", "--log.format",
+    for flag in ["--web.listen-address", "--web.telemetry-path", "--path.procfs", "--socket.source",
+                 "--collector.listeners", "--no-collector.listeners", "--collector.connections",
+                 "--collector.sockets", "--no-collector.process", "--collector.listeners.max-ports", "--registry.file", "--log.level", "--log.format",
                  "--push.url", "--push.interval", "--textfile.path", "push ", "textfile "]:
         assert flag in help_text.stdout
     push_help = run_exporter("push", "--help")
@@ -52,18 +53,30 @@ def test_address_in_use_names_the_address():
     assert f"listen tcp 127.0.0.1:{port}: address already in use" in result.stderr
 
 
-def test_unreadable_and_missing_tables_fail_only_their_collectors(proc_copy):
-    (proc_copy / "net" / "tcp6").unlink()
+def collector_success(exporter):
+    return {dict(labels)["collector"]: value
+            for labels, value in exporter.samples("port_usage_scrape_collector_success").items()}
+
+
+def test_a_missing_table_is_skipped_and_an_unreadable_one_fails_the_collectors_that_need_it(proc_copy):
+    (proc_copy / "net" / "tcp6").unlink()  # no IPv6: a skip, logged at debug level only
     (proc_copy / "net" / "udp6").unlink()
     (proc_copy / "net" / "udp6").mkdir()  # read() fails with EISDIR
-    with Exporter(f"--path.procfs={proc_copy}") as exporter:
-        success = {dict(labels)["collector"]: value for labels, value in exporter.samples("port_usage_scrape_collector_success").items()}
-        assert success == {"tcp": 1, "tcp6": 0, "udp": 1, "udp6": 0, "connections": 1, "process": 1}
-        listeners = exporter.samples("port_usage_listeners")
-        assert len(listeners) == 6
+    with Exporter(f"--path.procfs={proc_copy}", "--collector.sockets", "--log.level=debug") as exporter:
+        assert collector_success(exporter) == {"listeners": 0, "connections": 1, "sockets": 0, "process": 1}
+        # What the readable tables hold is still served.
+        assert len(exporter.samples("port_usage_listeners")) == 6
+        exporter.scrape()
         log = exporter.log_text()
-        assert "level=error" in log and "collector=tcp6" in log and "No such file or directory" in log
-        assert "collector=udp6" in log and f"{proc_copy}/net/udp6: not a regular file (a directory)" in log
+        skip = [line for line in log.splitlines() if "table=tcp6" in line]
+        assert len(skip) == 1 and "level=debug" in skip[0] and "No such file or directory" in skip[0], log
+        failed = [line for line in log.splitlines() if "collector failed" in line]
+        # Logged once although scraped twice; the message says which file and why, and advises the flag.
+        assert len(failed) == 2, log
+        assert all("level=error" in line and f"{proc_copy}/net/udp6: not a regular file (a directory)" in line
+                   and 'advice="check --path.procfs"' in line for line in failed)
+        assert {"collector=listeners", "collector=sockets"} == {
+            part for line in failed for part in line.split() if part.startswith("collector=")}
 
 
 def test_a_fifo_or_a_device_as_a_table_fails_only_its_collector_at_once(proc_copy):
@@ -72,8 +85,9 @@ def test_a_fifo_or_a_device_as_a_table_fails_only_its_collector_at_once(proc_cop
     os.unlink(proc_copy / "net" / "udp")
     os.symlink("/dev/zero", proc_copy / "net" / "udp")
     with Exporter(f"--path.procfs={proc_copy}") as exporter:
-        success = {dict(labels)["collector"]: value for labels, value in exporter.samples("port_usage_scrape_collector_success").items()}
-        assert success == {"tcp": 0, "tcp6": 1, "udp": 0, "udp6": 1, "connections": 1, "process": 1}
+        # Both collectors needed tcp; the readable tables' listeners are still served.
+        assert collector_success(exporter) == {"listeners": 0, "connections": 0, "process": 1}
+        assert {dict(labels)["family"] for labels in exporter.samples("port_usage_listeners")} == {"ipv6"}
         log = exporter.log_text()
         assert f"{proc_copy}/net/tcp: not a regular file (a FIFO)" in log
         assert f"{proc_copy}/net/udp: not a regular file (a character device)" in log
@@ -121,15 +135,20 @@ def test_malformed_lines_are_counted_and_logged(proc_copy):
     with open(proc_copy / "net" / "tcp", "a") as table:
         table.write("this is not a socket line\n   7: 0100007F:ZZZZ 00000000:0000 0A\n")
     with Exporter(f"--path.procfs={proc_copy}", "--log.format=json") as exporter:
+        exporter.scrape()
         errors = exporter.samples("port_usage_parse_errors_total")
-        assert errors[frozenset({"collector": "tcp"}.items())] == 2
-        assert errors[frozenset({"collector": "udp"}.items())] == 0
+        table = {"protocol": "tcp", "family": "ipv4", "source": "procfs"}
+        assert errors[frozenset(table.items())] == 4  # 2 lines, scraped twice: a counter
+        assert errors[frozenset({**table, "protocol": "udp"}.items())] == 0
         assert len([k for k in exporter.samples("port_usage_listeners") if dict(k)["protocol"] == "tcp"]) == 6
         records = [json.loads(line) for line in exporter.log_text().splitlines()]
         assert all({"time", "level", "source", "msg"} <= record.keys() for record in records)
-        skipped = [record for record in records if record["msg"] == "skipped malformed socket lines"]
-        assert skipped and skipped[0]["level"] == "warn" and skipped[0]["skipped"] == "2"
+        skipped = [record for record in records if record["msg"] == "skipped malformed socket table input"]
+        # Logged once for the same bad input, however often it is scraped.
+        assert len(skipped) == 1 and skipped[0]["level"] == "warn" and skipped[0]["skipped"] == "2"
         assert skipped[0]["first_line"] == "14" and skipped[0]["first_text"] == "this is not a socket line"
+        assert skipped[0]["table"] == "tcp" and skipped[0]["source"] == "procfs"
+        assert skipped[0]["advice"] == "check the socket tables under --path.procfs"
 
 
 def test_bad_registry_file_is_a_clear_error(exporter_tmp):

@@ -7,16 +7,42 @@ def families(exporter):
     return {line.split()[2] for line in text.splitlines() if line.startswith("# TYPE ")}
 
 
-def test_disabled_collectors_report_and_export_nothing():
+def collector_success(exporter):
+    return {dict(k)["collector"]: v for k, v in exporter.samples("port_usage_scrape_collector_success").items()}
+
+
+def test_defaults_and_generated_flags():
+    with Exporter(f"--path.procfs={FIXTURE_PROC}") as exporter:
+        assert collector_success(exporter) == {"listeners": 1, "connections": 1, "process": 1}
+        assert "port_usage_sockets" not in families(exporter)
+        assert "collectors=connections,listeners,process " in exporter.log_text()
+    args = [f"--path.procfs={FIXTURE_PROC}", "--no-collector.connections", "--collector.sockets",
+            "--no-collector.process"]
+    with Exporter(*args) as exporter:
+        assert collector_success(exporter) == {"listeners": 1, "sockets": 1}
+        names = families(exporter)
+        assert "port_usage_connections" not in names and "process_open_fds" not in names
+        assert "port_usage_sockets" in names
+    # The last of a flag and its negation wins.
+    with Exporter(f"--path.procfs={FIXTURE_PROC}", "--no-collector.listeners", "--collector.listeners") as exporter:
+        assert "listeners" in collector_success(exporter)
+
+
+def test_the_former_per_table_flags_narrow_the_tables_and_warn():
     args = [f"--path.procfs={FIXTURE_PROC}", "--no-collector.tcp6", "--no-collector.udp6", "--no-collector.connections"]
     with Exporter(*args) as exporter:
-        success = {dict(k)["collector"]: v for k, v in exporter.samples("port_usage_scrape_collector_success").items()}
-        assert success == {"tcp": 1, "udp": 1, "process": 1}
+        assert collector_success(exporter) == {"listeners": 1, "process": 1}
         assert "port_usage_connections" not in families(exporter)
         listeners = exporter.samples("port_usage_listeners")
         assert {dict(k)["family"] for k in listeners} == {"ipv4"}
         assert len(listeners) == 6
-        assert "collectors=tcp,udp " in exporter.log_text()
+        sources = exporter.samples("port_usage_socket_source_info")
+        assert {(dict(k)["protocol"], dict(k)["family"]) for k in sources} == {("tcp", "ipv4"), ("udp", "ipv4")}
+        log = exporter.log_text()
+        assert "collectors=listeners,process " in log
+        deprecated = [line for line in log.splitlines() if "deprecated flag" in line]
+        assert [line.split("flag=")[1] for line in deprecated] == ["--no-collector.tcp6", "--no-collector.udp6"]
+        assert all("level=warn" in line for line in deprecated)
 
 
 def test_cardinality_cap_sums_into_other_and_warns_once():

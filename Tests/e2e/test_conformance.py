@@ -14,7 +14,8 @@ PROMTOOL = shutil.which("promtool")
 EXPECTED_FAMILIES = {
     "port_usage_listeners", "port_usage_connections", "port_usage_sockets",
     "port_usage_scrape_collector_duration_seconds", "port_usage_scrape_collector_success",
-    "port_usage_parse_errors", "port_usage_exporter_build_info", "port_usage_registry_info",
+    "port_usage_parse_errors", "port_usage_socket_source_info", "port_usage_exporter_build_info",
+    "port_usage_registry_info",
     "process_cpu_seconds", "process_resident_memory_bytes", "process_virtual_memory_bytes",
     "process_start_time_seconds", "process_open_fds", "process_max_fds",
 }
@@ -27,7 +28,7 @@ def promtool_check(text):
 
 @pytest.fixture(scope="module")
 def exporter():
-    with Exporter() as running:
+    with Exporter("--collector.sockets") as running:
         yield running
 
 

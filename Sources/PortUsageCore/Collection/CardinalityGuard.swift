@@ -8,15 +8,11 @@ public struct CardinalityGuard: Sendable {
     /// Protocols that had more listener ports than `maxPorts`, with their distinct port counts.
     public private(set) var overflow: [TransportProtocol: Int] = [:]
 
-    /// Decides which ports of `snapshot` keep their own series.
-    public init(maxPorts: Int, snapshot: SocketSnapshot) {
+    /// Decides which listener ports of `counts` keep their own series.
+    public init(maxPorts: Int, counts: SocketCounts) {
         self.maxPorts = maxPorts
-        var ports: [TransportProtocol: Set<UInt16>] = [:]
-        for reading in snapshot.readings {
-            guard case .success(let counts) = reading.result else { continue }
-            ports[reading.table.transport, default: []].formUnion(counts.listeners.keys.map(\.port))
-        }
-        for (transport, set) in ports {
+        for transport in TransportProtocol.allCases {
+            let set = counts.listenerPorts(of: transport)
             if set.count > maxPorts {
                 overflow[transport] = set.count
                 kept[transport] = Set(set.sorted().prefix(maxPorts))

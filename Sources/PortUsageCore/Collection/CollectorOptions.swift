@@ -1,18 +1,26 @@
-/// Which collectors run and how their output is bounded.
+/// Which collectors run, which tables they read, and how their output is bounded.
 public struct CollectorOptions: Sendable, Equatable {
-    /// The socket tables to read (the `tcp`, `tcp6`, `udp` and `udp6` collectors).
+    /// The collectors that run.
+    public var enabled: Set<CollectorName>
+    /// The socket tables read (all four unless narrowed by the deprecated per-table flags).
     public var tables: [SocketTable]
-    /// Whether the `connections` collector counts inbound TCP connections per listener port.
-    public var connections: Bool
     /// The most distinct ports exported per protocol before the rest go to `port="other"`.
     public var maxPortsPerProtocol: Int
 
     public init(
-        tables: [SocketTable] = SocketTable.allCases, connections: Bool = true,
+        enabled: Set<CollectorName> = CollectorName.defaults, tables: [SocketTable] = SocketTable.allCases,
         maxPortsPerProtocol: Int = 2000
     ) {
+        self.enabled = enabled
         self.tables = tables
-        self.connections = connections
         self.maxPortsPerProtocol = maxPortsPerProtocol
+    }
+
+    /// What the enabled collectors need read; no table when no socket collector runs.
+    public var demand: SocketDemand {
+        let readsSockets = !enabled.isDisjoint(with: [.listeners, .connections, .sockets])
+        return SocketDemand(
+            tables: readsSockets ? tables : [], connections: enabled.contains(.connections),
+            everySocket: enabled.contains(.sockets))
     }
 }

@@ -33,3 +33,39 @@ public struct ListenerSeries: Sendable, Equatable {
         ]
     }
 }
+
+extension ListenerSeries {
+    /// The listener series of `counts`: each listener key classified by `classifier` (with the local service
+    /// names of `policy`), ports past `limits` summed into `other`, sorted by protocol, port, family and
+    /// exposure.
+    public static func series(
+        of counts: SocketCounts, classifier: PortClassifier, limits: CardinalityGuard, policy: PortPolicy?
+    ) -> [ListenerSeries] {
+        struct Key: Hashable {
+            var table: SocketTable
+            var port: PortLabel
+            var exposure: Exposure
+        }
+        var grouped: [Key: Int] = [:]
+        for (listener, count) in counts.listeners {
+            let port = limits.label(for: listener.port, transport: listener.table.transport)
+            grouped[Key(table: listener.table, port: port, exposure: listener.exposure), default: 0] += count
+        }
+        return grouped.map { key, count in
+            var classification: PortClassification?
+            if case .port(let number) = key.port {
+                classification = classifier.classify(port: number, transport: key.table.transport)
+                if let name = policy?.serviceName(port: number, transport: key.table.transport) {
+                    classification?.service = name
+                }
+            }
+            return ListenerSeries(
+                transport: key.table.transport, family: key.table.family, port: key.port,
+                exposure: key.exposure,
+                classification: classification, count: count)
+        }
+        .sorted {
+            ($0.transport, $0.port, $0.family, $0.exposure) < ($1.transport, $1.port, $1.family, $1.exposure)
+        }
+    }
+}

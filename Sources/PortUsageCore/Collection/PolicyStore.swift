@@ -38,11 +38,11 @@ public final class PolicyStore: Sendable {
         return [
             MetricFamily(
                 name: "port_usage_config_last_reload_successful",
-                help: "Whether the last load of --policy.file succeeded (1) or failed (0).", type: .gauge,
+                help: "Whether the last load of the policy file succeeded (1) or failed (0).", type: .gauge,
                 samples: [Sample(value: state.lastReloadSuccessful ? 1 : 0)]),
             MetricFamily(
                 name: "port_usage_config_last_reload_success_timestamp_seconds",
-                help: "Unix time of the last successful load of --policy.file.", type: .gauge,
+                help: "Unix time of the last successful load of the policy file.", type: .gauge,
                 samples: [Sample(value: state.lastSuccessTimestamp)]),
         ]
     }

@@ -1,148 +1,198 @@
 public import Logging
 import Synchronization
 
-/// Runs every collector once per call and assembles the metric families: the socket metrics from a
-/// ``SocketSource``, classified by a ``PortClassifier``, plus the exporter's own metrics.
+/// Runs one collection per call: reads the socket tables the enabled collectors need into one
+/// ``SocketSnapshot``, classifies the listeners, runs every enabled collector with timing, and adds the
+/// exporter's own metrics and the statistics of the sinks that publish the collections (push, textfile).
 ///
-/// The statistics of the sinks that publish these metrics (push, textfile) are part of every collection.
-///
-/// A collector that fails is reported by `port_usage_scrape_collector_success` = 0 and logged; the others are
-/// still served.
+/// A collector that fails is reported by `port_usage_scrape_collector_success` = 0 and logged (once, until
+/// its error changes); the others are still served.
 public final class PortUsageCollector: Sendable {
     private let source: any SocketSource
     private let classifier: PortClassifier
     private let options: CollectorOptions
+    private let collectors: [(CollectorName, any Collector)]
     private let buildInfo: BuildInfo
-    private let processMetrics: ProcessMetrics
     private let sinkStatistics: [SinkStatistics]
     private let policy: PolicyStore
-    private let logger: Logger
-    private let skippedLineTotals = Mutex<[SocketTable: Int]>([:])
-    private let warnedAboutCardinality = Atomic<Bool>(false)
+    private let log: RepeatSuppressingLog
+    private let advice: CollectionAdvice
+    private let skippedTotals = Mutex<[SkippedInputKey: Int]>([:])
 
     public init(
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
         processMetrics: ProcessMetrics = ProcessMetrics(), sinkStatistics: [SinkStatistics] = [],
-        policy: PolicyStore = PolicyStore(policy: nil), logger: Logger
+        policy: PolicyStore = PolicyStore(policy: nil), logger: Logger,
+        advice: @escaping CollectionAdvice = { _ in nil }
     ) {
         self.source = source
         self.classifier = classifier
         self.options = options
         self.buildInfo = buildInfo
-        self.processMetrics = processMetrics
         self.sinkStatistics = sinkStatistics
         self.policy = policy
-        self.logger = logger
+        self.log = RepeatSuppressingLog(logger: logger)
+        self.advice = advice
+        collectors = options.enabled.sorted().map { name in
+            switch name {
+            case .listeners: (name, ListenersCollector())
+            case .connections: (name, ConnectionsCollector())
+            case .sockets: (name, SocketsCollector())
+            case .process: (name, ProcessCollector(metrics: processMetrics))
+            }
+        }
     }
 
     /// Collects now; a socket table still being read at `deadline` fails with a timeout.
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
-        assemble(snapshot: source.snapshot(deadline: deadline), start: ContinuousClock().now)
+        assemble(SocketSnapshot.take(from: source, demand: options.demand, deadline: deadline))
     }
 
     /// Collects everything but the socket tables, which are reported failed for `reason`: the answer to
     /// a scrape whose socket collection overran its timeout.
     public func collectWithoutSockets(because reason: String) -> Scrape {
-        let failure = SocketSourceError(reason)
-        let readings = options.tables.map {
-            TableReading(table: $0, result: .failure(failure), durationSeconds: 0)
-        }
-        return assemble(snapshot: SocketSnapshot(readings: readings), start: ContinuousClock().now)
+        assemble(SocketSnapshot.abandoned(options.demand, source: source, reason: reason))
     }
 
-    private func assemble(snapshot: SocketSnapshot, start collectionStart: ContinuousClock.Instant) -> Scrape
-    {
-        let clock = ContinuousClock()
-        let snapshotSeconds = (clock.now - collectionStart).seconds
-        var outcomes = snapshot.readings.map { reading in
-            if case .failure(let error) = reading.result { logFailure(of: reading.table.rawValue, error) }
-            return CollectorOutcome(
-                collector: reading.table.rawValue, success: (try? reading.result.get()) != nil,
-                durationSeconds: reading.durationSeconds)
-        }
-        let skippedTotals = recordSkippedLines(snapshot)
-
-        let limits = CardinalityGuard(maxPorts: options.maxPortsPerProtocol, snapshot: snapshot)
-        warnOnceAboutOverflow(limits)
-        let policy = policy.current
-        let metrics = SocketMetrics(
-            snapshot: snapshot, classifier: classifier, limits: limits, policy: policy)
-        let listeners = metrics.listenerSeries()
-        var families = [metrics.listenersFamily(listeners), metrics.socketsFamily()]
-        if let policy {
-            families.append(metrics.unexpectedListenersFamily(listeners.filter(policy.isUnexpected)))
-        }
-        if options.connections {
-            families += run("connections", recordingIn: &outcomes) {
-                guard
-                    snapshot.readings.contains(where: {
-                        $0.table.transport == .tcp && (try? $0.result.get()) != nil
-                    })
-                else { throw SocketSourceError("no TCP socket table was read (tcp, tcp6)") }
-                return [metrics.connectionsFamily()]
-            }
-        }
-        families += run("process", recordingIn: &outcomes) { try processMetrics.families() }
-        outcomes.sort { $0.collector < $1.collector }
-        families += SelfMetrics(buildInfo: buildInfo, registry: classifier.registry).families(
-            outcomes: outcomes, skippedLines: skippedTotals, tables: options.tables)
-        families += sinkStatistics.flatMap { $0.families() } + self.policy.families()
-        logger.debug(
-            "collected",
-            metadata: [
-                "snapshot_seconds": "\(snapshotSeconds)",
-                "total_seconds": "\((clock.now - collectionStart).seconds)",
-                "listener_series": "\(listeners.count)",
-            ])
-        return Scrape(families: families, listeners: listeners, outcomes: outcomes)
-    }
-
-    /// Runs one collector, timing it and recording its outcome; a failure is logged and yields no families.
-    private func run(
-        _ collector: String, recordingIn outcomes: inout [CollectorOutcome],
-        _ body: () throws -> [MetricFamily]
-    ) -> [MetricFamily] {
+    private func assemble(_ snapshot: SocketSnapshot) -> Scrape {
         let clock = ContinuousClock()
         let start = clock.now
+        logTableProblems(snapshot)
+        let limits = CardinalityGuard(maxPorts: options.maxPortsPerProtocol, counts: snapshot.counts)
+        warnAboutOverflow(limits)
+        let policy = policy.current
+        let context = CollectionContext(
+            snapshot: snapshot,
+            listeners: ListenerSeries.series(
+                of: snapshot.counts, classifier: classifier, limits: limits, policy: policy),
+            policy: policy, limits: limits)
         var families: [MetricFamily] = []
-        do {
-            families = try body()
-        } catch {
-            logFailure(of: collector, error)
+        let outcomes = collectors.map { name, collector in
+            run(name, collector, context, into: &families)
         }
-        outcomes.append(
-            CollectorOutcome(
-                collector: collector, success: !families.isEmpty, durationSeconds: (clock.now - start).seconds
-            ))
-        return families
+        families += SelfMetrics(buildInfo: buildInfo, registry: classifier.registry).families(
+            outcomes: outcomes, skippedInput: recordSkippedInput(snapshot), sources: sources())
+        families += sinkStatistics.flatMap { $0.families() } + self.policy.families()
+        log.logger.debug(
+            "collected",
+            metadata: [
+                "read_seconds": "\(snapshot.outcomes.reduce(0) { $0 + $1.durationSeconds })",
+                "assemble_seconds": "\((clock.now - start).seconds)",
+                "listener_series": "\(context.listeners.count)",
+            ])
+        return Scrape(families: families, listeners: context.listeners, outcomes: outcomes)
     }
 
-    private func logFailure(of collector: String, _ error: any Error) {
-        logger.error("collector failed", metadata: ["collector": "\(collector)", "err": "\(error)"])
+    /// Runs one collector, timed; its duration includes the reads of the tables it needed.
+    private func run(
+        _ name: CollectorName, _ collector: any Collector, _ context: CollectionContext,
+        into families: inout [MetricFamily]
+    ) -> CollectorOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var success = true
+        do {
+            try collector.update(context, into: &families)
+            log.clear("collector \(name)")
+        } catch {
+            success = false
+            var metadata: Logger.Metadata = ["collector": "\(name)", "err": "\(error)"]
+            if let failure = error as? TableReadFailure, let first = failure.errors.first,
+                let table = context.snapshot.outcomes.first(where: { $0.failure == first })?.table,
+                let advice = advice(.tableFailed(table, first))
+            {
+                metadata["advice"] = "\(advice)"
+            }
+            log.log(.error, "collector failed", about: "collector \(name)", metadata: metadata)
+        }
+        let readSeconds = context.snapshot.outcomes.filter { Self.needs(name, $0) }.reduce(0) {
+            $0 + $1.durationSeconds
+        }
+        return CollectorOutcome(
+            collector: name.rawValue, success: success,
+            durationSeconds: readSeconds + (clock.now - start).seconds)
     }
 
-    private func recordSkippedLines(_ snapshot: SocketSnapshot) -> [SocketTable: Int] {
-        skippedLineTotals.withLock { totals in
-            for reading in snapshot.readings {
-                let skipped = (try? reading.result.get())?.skippedLines ?? 0
-                totals[reading.table, default: 0] += skipped
+    /// Whether collector `name` needed the read of `outcome`.
+    private static func needs(_ name: CollectorName, _ outcome: TableOutcome) -> Bool {
+        switch name {
+        case .listeners: outcome.coversListeners
+        case .connections: outcome.table.transport == .tcp
+        case .sockets: outcome.selection == .everything
+        case .process: false
+        }
+    }
+
+    /// Logs unavailable tables at debug level and malformed input as a warning, each once until it changes.
+    private func logTableProblems(_ snapshot: SocketSnapshot) {
+        for outcome in snapshot.outcomes {
+            let subject = "table \(outcome.table) \(outcome.selection)"
+            switch outcome.result {
+            case .failure(let error) where error.isUnavailable:
+                log.log(
+                    .debug, "socket table not available on this host; skipped", about: subject,
+                    metadata: ["table": "\(outcome.table)", "source": "\(outcome.source)", "err": "\(error)"])
+            case .success(let report):
+                guard let example = report.firstSkipped else {
+                    log.clear(subject)
+                    continue
+                }
+                var metadata: Logger.Metadata = [
+                    "table": "\(outcome.table)", "source": "\(outcome.source)",
+                    "skipped": "\(report.skipped)",
+                    "first_line": "\(example.number)", "first_text": "\(example.text)",
+                ]
+                if let advice = advice(.malformedInput(outcome.table, outcome.source)) {
+                    metadata["advice"] = "\(advice)"
+                }
+                log.log(
+                    .warning, "skipped malformed socket table input", about: subject,
+                    fingerprint: example.text,
+                    metadata: metadata)
+            case .failure:
+                continue
+            }
+        }
+    }
+
+    private func recordSkippedInput(_ snapshot: SocketSnapshot) -> [SkippedInputKey: Int] {
+        skippedTotals.withLock { totals in
+            for outcome in snapshot.outcomes {
+                let skipped = (try? outcome.result.get())?.skipped ?? 0
+                totals[SkippedInputKey(source: outcome.source, table: outcome.table), default: 0] += skipped
+            }
+            for table in options.demand.tables {
+                totals[SkippedInputKey(source: source.kind(for: table), table: table), default: 0] += 0
             }
             return totals
         }
     }
 
-    private func warnOnceAboutOverflow(_ limits: CardinalityGuard) {
-        guard !limits.overflow.isEmpty,
-            warnedAboutCardinality.compareExchange(expected: false, desired: true, ordering: .relaxed)
-                .exchanged
-        else { return }
-        for (transport, ports) in limits.overflow.sorted(by: { $0.key < $1.key }) {
-            logger.warning(
-                "too many listener ports; the highest are summed into port=\"other\"",
-                metadata: [
-                    "protocol": "\(transport)", "ports": "\(ports)", "limit": "\(limits.maxPorts)",
-                    "flag": "--collector.listeners.max-ports",
-                ])
+    private func sources() -> [SocketTable: SocketSourceKind] {
+        Dictionary(uniqueKeysWithValues: options.demand.tables.map { ($0, source.kind(for: $0)) })
+    }
+
+    private func warnAboutOverflow(_ limits: CardinalityGuard) {
+        for transport in TransportProtocol.allCases {
+            let subject = "overflow \(transport)"
+            guard let ports = limits.overflow[transport] else {
+                log.clear(subject)
+                continue
+            }
+            var metadata: Logger.Metadata = [
+                "protocol": "\(transport)", "ports": "\(ports)", "limit": "\(limits.maxPorts)",
+            ]
+            if let advice = advice(.tooManyPorts(transport)) { metadata["advice"] = "\(advice)" }
+            log.log(
+                .warning, "too many listener ports; the highest are summed into port=\"other\"",
+                about: subject,
+                fingerprint: "\(limits.maxPorts)", metadata: metadata)
         }
     }
+}
+
+/// The key of `port_usage_parse_errors_total`: which source skipped input of which table.
+struct SkippedInputKey: Hashable {
+    var source: SocketSourceKind
+    var table: SocketTable
 }

@@ -5,9 +5,10 @@ struct SelfMetrics {
     let registry: IANARegistry
 
     /// The families for one scrape; `outcomes` are in collector-name order.
-    func families(outcomes: [CollectorOutcome], skippedLines: [SocketTable: Int], tables: [SocketTable])
-        -> [MetricFamily]
-    {
+    func families(
+        outcomes: [CollectorOutcome], skippedInput: [SkippedInputKey: Int],
+        sources: [SocketTable: SocketSourceKind]
+    ) -> [MetricFamily] {
         [
             MetricFamily(
                 name: "port_usage_scrape_collector_duration_seconds",
@@ -24,9 +25,22 @@ struct SelfMetrics {
                 }),
             MetricFamily(
                 name: "port_usage_parse_errors_total",
-                help: "Malformed socket table lines skipped since the exporter started.", type: .counter,
-                samples: tables.sorted(by: { $0.rawValue < $1.rawValue }).map {
-                    Sample(labels: [Label("collector", $0.rawValue)], value: Double(skippedLines[$0] ?? 0))
+                help:
+                    "Malformed socket table lines (procfs) or messages (netlink) skipped since the exporter started.",
+                type: .counter,
+                samples: skippedInput.sorted { ($0.key.source, $0.key.table) < ($1.key.source, $1.key.table) }
+                    .map {
+                        Sample(
+                            labels: Self.tableLabels($0.key.table) + [
+                                Label("source", $0.key.source.rawValue)
+                            ], value: Double($0.value))
+                    }),
+            MetricFamily(
+                name: "port_usage_socket_source_info",
+                help: "The source each socket table is read from: netlink (sock_diag) or procfs.",
+                type: .gauge,
+                samples: sources.sorted { $0.key < $1.key }.map {
+                    Sample(labels: Self.tableLabels($0.key) + [Label("source", $0.value.rawValue)], value: 1)
                 }),
             MetricFamily(
                 name: "port_usage_exporter_build_info",
@@ -41,7 +55,7 @@ struct SelfMetrics {
                 ]),
             MetricFamily(
                 name: "port_usage_registry_info",
-                help: "The IANA port registry in use: embedded or loaded from --registry.file.", type: .gauge,
+                help: "The IANA port registry in use: embedded or loaded from a file.", type: .gauge,
                 samples: [
                     Sample(
                         labels: [
@@ -50,5 +64,9 @@ struct SelfMetrics {
                         ], value: 1)
                 ]),
         ]
+    }
+
+    private static func tableLabels(_ table: SocketTable) -> [Label] {
+        [Label("protocol", table.transport.rawValue), Label("family", table.family.rawValue)]
     }
 }

@@ -25,7 +25,7 @@ public final class SinkStatistics: Sendable {
     /// `port_usage_textfile_*`: writes of the textfile.
     public static let textfileNames = Names(
         attempts: "port_usage_textfile_writes_total",
-        attemptsHelp: "Writes of the --textfile.path file, by result.",
+        attemptsHelp: "Writes of the textfile, by result.",
         duration: "port_usage_textfile_write_duration_seconds",
         durationHelp: "Duration of the last textfile write in seconds.",
         lastSuccess: "port_usage_textfile_last_success_timestamp_seconds",

@@ -24,14 +24,14 @@ public enum SocketSourceError: Error, Sendable, Equatable, CustomStringConvertib
     /// The table was not read: the collection was abandoned for `reason`.
     case abandoned(table: SocketTable, reason: String)
 
-    /// Whether the host lacks the table (`ENOENT` for a procfs file or a diag protocol, no IPv6 support):
-    /// a skip, not a failure.
+    /// Whether the host lacks the table (`ENOENT` for a procfs file; `ENOENT`, `EPROTONOSUPPORT` or
+    /// `EAFNOSUPPORT` from the kernel for a diag protocol or family it does not have): a skip, not a failure.
+    /// A netlink socket that cannot be opened is a failure: a sandbox refusing it must not hide the tables.
     public var isUnavailable: Bool {
         switch self {
         case .file(.system(let error)): error.errno == ENOENT
         case .netlink(_, let operation, let code):
-            code == ENOENT || code == EPROTONOSUPPORT || code == EAFNOSUPPORT
-                || (operation == "socket" && code == EPROTONOSUPPORT)
+            operation != "socket" && (code == ENOENT || code == EPROTONOSUPPORT || code == EAFNOSUPPORT)
         default: false
         }
     }

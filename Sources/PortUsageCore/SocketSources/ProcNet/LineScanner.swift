@@ -1,22 +1,14 @@
-/// The columns of a `/proc/net` socket line that the exporter needs.
+/// The columns of a `/proc/net` socket line that the exporter reads.
 struct ScannedSocketLine {
-    /// Local address words as printed (host byte order), four for IPv6, one for IPv4.
-    var localWords: (UInt32, UInt32, UInt32, UInt32)
-    var wordCount: Int
+    var localAddress: IPAddress
     var localPort: UInt16
-    var remoteIsZero: Bool
+    var remoteAddress: IPAddress
+    var remotePort: UInt16
     var state: UInt8
-
-    /// The exposure of the local address. Each word is the address bytes read as a native integer, so its
-    /// little-endian representation gives the bytes back in network order on any host.
-    func exposure() -> Exposure {
-        let words = [localWords.0, localWords.1, localWords.2, localWords.3].prefix(wordCount)
-        let bytes = words.flatMap { word in
-            let value = word.littleEndian
-            return (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
-        }
-        return Exposure(addressBytes: bytes)
-    }
+    var transmitQueue: UInt32?
+    var receiveQueue: UInt32?
+    var uid: UInt32 = 0
+    var inode: UInt64 = 0
 }
 
 /// A cursor over one line's bytes with the few token readers the socket tables need.
@@ -35,38 +27,82 @@ struct LineScanner {
         while index < bytes.count && bytes[index] == UInt8(ascii: " ") { index += 1 }
     }
 
-    /// Reads `sl: local:port remote:port st` and checks each field's shape.
-    mutating func scanSocketLine(addressHexDigits: Int) -> ScannedSocketLine? {
+    /// Reads `sl: local:port remote:port st` and checks each field's shape, then the queue, uid and inode
+    /// columns when they follow in the kernel's layout (a line cut after the state keeps their defaults).
+    mutating func scanSocketLine(family: AddressFamily) -> ScannedSocketLine? {
         guard scanSlot() else { return nil }
         skipSpaces()
+        guard let local = scanAddress(family), expect(UInt8(ascii: ":")), let localPort = scanHex(digits: 4),
+            expect(UInt8(ascii: " ")), let remote = scanAddress(family), expect(UInt8(ascii: ":")),
+            let remotePort = scanHex(digits: 4), expect(UInt8(ascii: " ")),
+            let state = scanHex(digits: 2), atEnd || peek == UInt8(ascii: " ")
+        else { return nil }
         var line = ScannedSocketLine(
-            localWords: (0, 0, 0, 0), wordCount: addressHexDigits / 8, localPort: 0, remoteIsZero: true,
-            state: 0)
-        for word in 0..<line.wordCount {
-            guard let value = scanHex(digits: 8) else { return nil }
-            switch word {
-            case 0: line.localWords.0 = UInt32(value)
-            case 1: line.localWords.1 = UInt32(value)
-            case 2: line.localWords.2 = UInt32(value)
-            default: line.localWords.3 = UInt32(value)
-            }
-        }
-        guard expect(UInt8(ascii: ":")), let localPort = scanHex(digits: 4), expect(UInt8(ascii: " ")) else {
-            return nil
-        }
-        line.localPort = UInt16(localPort)
-        var remoteBits: UInt64 = 0
-        for _ in 0..<line.wordCount {
-            guard let value = scanHex(digits: 8) else { return nil }
-            remoteBits |= value
-        }
-        guard expect(UInt8(ascii: ":")), let remotePort = scanHex(digits: 4), expect(UInt8(ascii: " ")) else {
-            return nil
-        }
-        line.remoteIsZero = remoteBits == 0 && remotePort == 0
-        guard let state = scanHex(digits: 2), atEnd || peek == UInt8(ascii: " ") else { return nil }
-        line.state = UInt8(state)
+            localAddress: local, localPort: UInt16(localPort), remoteAddress: remote,
+            remotePort: UInt16(remotePort), state: UInt8(state))
+        scanOptionalColumns(into: &line)
         return line
+    }
+
+    /// Reads `tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode`; stops at the first column that
+    /// is not there or not in shape, keeping what was read.
+    private mutating func scanOptionalColumns(into line: inout ScannedSocketLine) {
+        skipSpaces()
+        guard let transmit = scanHex(digits: 8), expect(UInt8(ascii: ":")), let receive = scanHex(digits: 8)
+        else { return }
+        line.transmitQueue = UInt32(transmit)
+        line.receiveQueue = UInt32(receive)
+        skipSpaces()
+        guard scanHex(digits: 2) != nil, expect(UInt8(ascii: ":")), scanHex(digits: 8) != nil else { return }
+        skipSpaces()
+        guard scanHex(digits: 8) != nil else { return }
+        skipSpaces()
+        guard let uid = scanDecimal(), uid <= UInt64(UInt32.max) else { return }
+        line.uid = UInt32(uid)
+        skipSpaces()
+        // The timeout is printed signed; its value is not used.
+        _ = expect(UInt8(ascii: "-"))
+        guard scanDecimal() != nil else { return }
+        skipSpaces()
+        if let inode = scanDecimal() { line.inode = inode }
+    }
+
+    /// Reads an address of `family`: its words in host byte order (one for IPv4, four for IPv6), each the
+    /// address bytes read as a native integer, so its little-endian representation gives the bytes back in
+    /// network order on any host.
+    private mutating func scanAddress(_ family: AddressFamily) -> IPAddress? {
+        switch family {
+        case .ipv4:
+            guard let word = scanHex(digits: 8) else { return nil }
+            return IPAddress(ipv4: Self.networkOrder(word))
+        case .ipv6:
+            guard let first = scanHex(digits: 8), let second = scanHex(digits: 8),
+                let third = scanHex(digits: 8), let fourth = scanHex(digits: 8)
+            else { return nil }
+            return IPAddress(
+                family: .ipv6,
+                high: UInt64(Self.networkOrder(first)) << 32 | UInt64(Self.networkOrder(second)),
+                low: UInt64(Self.networkOrder(third)) << 32 | UInt64(Self.networkOrder(fourth)))
+        }
+    }
+
+    /// The address bytes of a printed word as a big-endian number.
+    @inline(__always)
+    private static func networkOrder(_ printed: UInt64) -> UInt32 {
+        UInt32(bigEndian: UInt32(truncatingIfNeeded: printed))
+    }
+
+    /// Reads an unsigned decimal number of at most 20 digits.
+    private mutating func scanDecimal() -> UInt64? {
+        let start = index
+        var value: UInt64 = 0
+        while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10, index - start < 20 {
+            let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            value = product &+ UInt64(bytes[index] &- UInt8(ascii: "0"))
+            index += 1
+        }
+        return index > start ? value : nil
     }
 
     /// Reads the slot number and its colon (`  12:`).

@@ -1,0 +1,31 @@
+/// The registry of collectors: each one's name (as in `--collector.<name>` and the `collector` label),
+/// whether it runs by default, and what it collects.
+public enum CollectorName: String, Sendable, CaseIterable, Comparable {
+    /// Listening sockets per port, classified (`port_usage_listeners`, `port_usage_unexpected_listeners`).
+    case listeners
+    /// Inbound TCP connections per listener port, by state (`port_usage_connections`).
+    case connections
+    /// Every socket by state (`port_usage_sockets`). Off by default: it makes every table be read whole,
+    /// connections included, which is what the kernel-side selection saves on busy hosts.
+    case sockets
+    /// The exporter's own `process_*` metrics.
+    case process
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Whether the collector runs unless disabled.
+    public var isEnabledByDefault: Bool { self != .sockets }
+
+    /// One line on what the collector exports.
+    public var summary: String {
+        switch self {
+        case .listeners: "listening sockets per port, by IANA range and assignment"
+        case .connections: "inbound TCP connections per listening port, by state"
+        case .sockets: "every socket by state; reads every socket of every table"
+        case .process: "the exporter's own process_* metrics"
+        }
+    }
+
+    /// The collectors that run by default.
+    public static var defaults: Set<CollectorName> { Set(allCases.filter(\.isEnabledByDefault)) }
+}

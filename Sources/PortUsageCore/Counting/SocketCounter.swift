@@ -1,0 +1,71 @@
+/// The one place where the listener and connection rules are applied: it takes the records of every source
+/// and counts them into ``SocketCounts``.
+///
+/// A listener is a TCP socket in LISTEN or a UDP socket bound to a port and not connected
+/// (``SocketRecord/isListener``). An inbound connection is a TCP socket in any other state whose local port
+/// has a TCP listener in either family (a dual-stack listener's IPv4 peers sit in `tcp6`). Which ports have
+/// listeners is known only once every table is read, so connections wait, packed in four bytes, until
+/// ``finish()``.
+public struct SocketCounter: SocketRecordConsumer, Sendable {
+    /// Whether non-listening TCP sockets are kept for the connection counts.
+    public let countsConnections: Bool
+    private var counts = SocketCounts()
+    private var listenerPorts = PortSet()
+    /// Socket counts by table and state: `table index * 16 + state`.
+    private var stateCounts = [Int](repeating: 0, count: SocketTable.allCases.count * 16)
+    /// `family << 24 | port << 8 | state` of each non-listening TCP socket, until ``finish()``.
+    private var pendingConnections: [UInt32] = []
+
+    public init(countsConnections: Bool) {
+        self.countsConnections = countsConnections
+    }
+
+    /// The TCP listener ports counted so far, in either family.
+    public var tcpListenerPorts: PortSet { listenerPorts }
+
+    public mutating func consume(_ record: SocketRecord) {
+        let table = record.table
+        stateCounts[Self.index(of: table) << 4 | Int(record.state.rawValue)] += 1
+        if record.isListener {
+            let key = ListenerKey(
+                table: table, port: record.localPort, exposure: record.localAddress.exposure)
+            counts.listeners[key, default: 0] += 1
+            if record.transport == .tcp { listenerPorts.insert(record.localPort) }
+        } else if record.transport == .tcp && countsConnections {
+            let familyBit: UInt32 = record.family == .ipv6 ? 1 << 24 : 0
+            pendingConnections.append(
+                familyBit | UInt32(record.localPort) << 8 | UInt32(record.state.rawValue))
+        }
+    }
+
+    /// Resolves the connections against every TCP listener port and returns the counts.
+    public func finish() -> SocketCounts {
+        var result = counts
+        for packed in pendingConnections {
+            let port = UInt16(truncatingIfNeeded: packed >> 8)
+            guard listenerPorts.contains(port),
+                let state = SocketState(rawValue: UInt8(truncatingIfNeeded: packed))
+            else { continue }
+            let family: AddressFamily = packed >> 24 == 1 ? .ipv6 : .ipv4
+            result.connections[ConnectionKey(family: family, port: port, state: state), default: 0] += 1
+        }
+        for table in SocketTable.allCases {
+            var byState: [SocketState: Int] = [:]
+            for state in SocketState.allCases {
+                let count = stateCounts[Self.index(of: table) << 4 | Int(state.rawValue)]
+                if count > 0 { byState[state] = count }
+            }
+            if !byState.isEmpty { result.states[table] = byState }
+        }
+        return result
+    }
+
+    private static func index(of table: SocketTable) -> Int {
+        switch table {
+        case .tcp: 0
+        case .tcp6: 1
+        case .udp: 2
+        case .udp6: 3
+        }
+    }
+}

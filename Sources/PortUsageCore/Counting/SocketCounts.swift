@@ -1,0 +1,43 @@
+/// A listener's identity for counting: its table (transport and family), local port and exposure.
+public struct ListenerKey: Sendable, Hashable {
+    public var table: SocketTable
+    public var port: UInt16
+    public var exposure: Exposure
+
+    public init(table: SocketTable, port: UInt16, exposure: Exposure) {
+        self.table = table
+        self.port = port
+        self.exposure = exposure
+    }
+}
+
+/// An inbound connection's identity for counting: the family of its socket, its local port and state.
+public struct ConnectionKey: Sendable, Hashable {
+    public var family: AddressFamily
+    public var port: UInt16
+    public var state: SocketState
+
+    public init(family: AddressFamily, port: UInt16, state: SocketState) {
+        self.family = family
+        self.port = port
+        self.state = state
+    }
+}
+
+/// What one collection counted, whatever source read the sockets; no per-socket data is kept.
+public struct SocketCounts: Sendable, Equatable {
+    /// Listening sockets by table, port and exposure (each member of an SO_REUSEPORT group counts).
+    public var listeners: [ListenerKey: Int] = [:]
+    /// Non-listening TCP sockets whose local port has a TCP listener in either family, by family, port and
+    /// state: the inbound connections.
+    public var connections: [ConnectionKey: Int] = [:]
+    /// Every socket read, by table and state; complete only for tables read whole.
+    public var states: [SocketTable: [SocketState: Int]] = [:]
+
+    public init() {}
+
+    /// The distinct listener ports of `transport`.
+    public func listenerPorts(of transport: TransportProtocol) -> Set<UInt16> {
+        Set(listeners.keys.lazy.filter { $0.table.transport == transport }.map(\.port))
+    }
+}

@@ -1,0 +1,15 @@
+/// What the enabled collectors need read from the socket tables, which decides the reads of a collection.
+public struct SocketDemand: Sendable, Equatable {
+    /// The tables to read.
+    public var tables: [SocketTable]
+    /// Inbound TCP connections per listener port (the `connections` collector).
+    public var connections: Bool
+    /// Every socket by state (the `sockets` collector): every table is read whole.
+    public var everySocket: Bool
+
+    public init(tables: [SocketTable] = SocketTable.allCases, connections: Bool, everySocket: Bool) {
+        self.tables = tables
+        self.connections = connections
+        self.everySocket = everySocket
+    }
+}
