@@ -77,7 +77,8 @@ struct PopulationRun {
             },
         ]
         if let procfs {
-            table.rows.append(ComparisonRow(name: Self.procfsRow, reference: Self.catRow) { try procfs.scrape() })
+            table.rows.append(
+                ComparisonRow(name: Self.procfsRow, reference: Self.catRow) { try procfs.scrape() })
         }
         table.rows += [
             ComparisonRow(name: "`ss -tuln` (a process)", reference: Self.referenceListenersRow) {
@@ -115,8 +116,9 @@ struct PopulationRun {
         print("\nmemory after \(runs + 3) plain and 3 gzip scrapes:")
         for (name, figures) in memory { print("- \(name): \(figures.description)") }
         if let nodeExporterMemory {
-            print("- node_exporter (Debian's prometheus-node-exporter, default collectors, 5 scrapes): "
-                + nodeExporterMemory.description)
+            print(
+                "- node_exporter (Debian's prometheus-node-exporter, default collectors, 5 scrapes): "
+                    + nodeExporterMemory.description)
         }
         fflush(nil)
     }

@@ -17,6 +17,17 @@ func readSmallFile(_ path: String) throws -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
+/// Writes `text` to a new file at `path` (replacing it).
+func writeFile(_ path: String, _ text: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw Subprocess.Failure(description: "cannot write \(path): errno \(errno)") }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    guard write(fd, bytes, bytes.count) == bytes.count else {
+        throw Subprocess.Failure(description: "cannot write \(path): errno \(errno)")
+    }
+}
+
 /// A `/proc/<pid>/status` memory figure in KiB (`VmRSS`, `VmHWM`, `RssAnon`, `RssFile`), 0 if absent.
 func processMemoryKiB(pid: pid_t, _ field: String) -> Int {
     let text = (try? readSmallFile("/proc/\(pid)/status")) ?? ""

@@ -27,7 +27,9 @@ struct Summary {
         }
         let peaks = large.memory.map { "\($0.0): \(formatMiB($0.1.peak))" }
         print("\npeak RSS with population b open: " + peaks.joined(separator: "; "))
-        if let node = large.nodeExporterMemory { print("node_exporter in the same run: \(formatMiB(node.peak))") }
+        if let node = large.nodeExporterMemory {
+            print("node_exporter in the same run: \(formatMiB(node.peak))")
+        }
         print(
             "synthetic procfs, \(grouped(synthetic.lines)) lines: our scrape "
                 + "\(formatMilliseconds(synthetic.table.median(SyntheticComparison.scrapeRow))), cat "

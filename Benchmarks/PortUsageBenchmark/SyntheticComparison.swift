@@ -17,7 +17,9 @@ struct SyntheticComparison {
         defer { server.stop() }
         table.rows = [
             ComparisonRow(name: Self.scrapeRow, reference: Self.catRow) { try server.scrape() },
-            ComparisonRow(name: Self.catRow, reference: Self.catRow) { try Subprocess.run(["cat"] + tree.files) },
+            ComparisonRow(name: Self.catRow, reference: Self.catRow) {
+                try Subprocess.run(["cat"] + tree.files)
+            },
         ]
         try table.measure(runs: runs)
     }

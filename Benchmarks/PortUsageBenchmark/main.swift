@@ -6,6 +6,9 @@
 #endif
 
 let arguments = CommandLine.arguments
+if arguments.count > 1 && arguments[1] == ClientHelpers.flag {
+    ClientHelpers.runHelper(arguments.dropFirst(2))
+}
 guard arguments.count == 3 || arguments.count == 4 else {
     print("usage: PortUsageBenchmark <port_usage_exporter> <sockdiag_count> [prometheus-node-exporter]")
     exit(2)
