@@ -30,9 +30,11 @@ final class ClientHelpers {
     private func start(_ arguments: [String]) throws {
         var input: [Int32] = [-1, -1]
         var output: [Int32] = [-1, -1]
-        guard pipe2(&input, O_CLOEXEC) == 0, pipe2(&output, O_CLOEXEC) == 0 else {
+        guard pipe(&input) == 0, pipe(&output) == 0 else {
             throw LoopbackPopulation.Failure(description: "pipe: errno \(errno)")
         }
+        // Close-on-exec, so that no later helper holds this one's input open (pipe2 is not imported).
+        for fd in input + output { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -22,5 +22,5 @@ struct ExporterUnderTest {
     }
 
     /// How the default configuration reads sockets, for row names.
-    var defaultSource: String { hasSocketSource ? "netlink" : "procfs (this binary has no netlink source)" }
+    var defaultSource: String { hasSocketSource ? "auto" : "procfs: this binary has no netlink source" }
 }

@@ -111,7 +111,9 @@ struct PopulationRun {
 
     func printReport() {
         table.printMarkdown(title: "live loopback population \(shape.name): \(shape.summary)", runs: runs)
-        print("\ncounted in the last scrape: \(exporterTotals.description)")
+        let sources = exporterTotals.sources.sorted().joined(separator: ", ")
+        print("\nthe default exporter read its sockets from: \(sources.isEmpty ? "(not reported)" : sources)")
+        print("counted in its last scrape: \(exporterTotals.description)")
         print("counted by `sockdiag_count both`: \(referenceTotals.description)")
         print("\nmemory after \(runs + 3) plain and 3 gzip scrapes:")
         for (name, figures) in memory { print("- \(name): \(figures.description)") }

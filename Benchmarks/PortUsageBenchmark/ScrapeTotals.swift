@@ -4,12 +4,17 @@ struct ScrapeTotals: Equatable {
     var tcpListeners = 0
     var udpListeners = 0
     var connections = 0
+    /// The `source` labels of the per-table series (netlink, procfs): where the exporter read its sockets.
+    var sources: Set<String> = []
 
     /// Sums `port_usage_listeners` by protocol and `port_usage_connections` over every series.
     init(exposition body: [UInt8]) {
         for line in String(decoding: body, as: UTF8.self).split(separator: "\n") {
             guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...])
             else { continue }
+            if line.contains("protocol=\""), let range = line.firstRange(of: "source=\"") {
+                sources.insert(String(line[range.upperBound...].prefix { $0 != "\"" }))
+            }
             if line.hasPrefix("port_usage_listeners{") {
                 if line.contains("protocol=\"tcp\"") { tcpListeners += Int(value) }
                 if line.contains("protocol=\"udp\"") { udpListeners += Int(value) }

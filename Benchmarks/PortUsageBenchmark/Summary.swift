@@ -25,8 +25,10 @@ struct Summary {
             guard let row else { continue }
             print("| \(label) | \(cell(small, row)) | \(cell(large, row)) |")
         }
+        let sources = large.exporterTotals.sources.sorted().joined(separator: ", ")
+        print("\nthe default configuration read its sockets from: \(sources)")
         let peaks = large.memory.map { "\($0.0): \(formatMiB($0.1.peak))" }
-        print("\npeak RSS with population b open: " + peaks.joined(separator: "; "))
+        print("peak RSS with population b open: " + peaks.joined(separator: "; "))
         if let node = large.nodeExporterMemory {
             print("node_exporter in the same run: \(formatMiB(node.peak))")
         }
