@@ -21,6 +21,7 @@ struct BudgetCheck {
     }
 
     mutating func ratio(_ what: String, _ value: Double, limit: Double) {
-        check(what, formatRatio(value), limit: "<= \(formatRatio(limit))", met: value <= limit)
+        let shown = "\((value * 1000).rounded() / 1000)x"
+        check(what, shown, limit: "<= \(formatRatio(limit))", met: value <= limit)
     }
 }
