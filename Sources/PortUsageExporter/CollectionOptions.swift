@@ -14,6 +14,11 @@ struct CollectionOptions: ParsableArguments {
     var procfs = "/proc"
 
     @Option(
+        name: .customLong("path.sysfs"),
+        help: "sysfs mountpoint; the owners collector maps cgroup ids to units under <path.sysfs>/fs/cgroup.")
+    var sysfs = "/sys"
+
+    @Option(
         name: .customLong("socket.source"),
         help: ArgumentHelp(
             "Where socket tables are read: netlink (sock_diag), procfs (<path.procfs>/net), or auto: netlink, with procfs for a table netlink cannot read; a --path.procfs other than /proc selects procfs.",
@@ -27,6 +32,29 @@ struct CollectionOptions: ParsableArguments {
         name: .customLong("collector.listeners.max-ports"),
         help: "Most distinct ports exported per protocol; the rest are summed into port=\"other\".")
     var maxPorts = 2000
+
+    @Option(
+        name: .customLong("collector.changes.poll-interval"),
+        help: ArgumentHelp(
+            "How often serve mode reads the listeners between scrapes for the changes collector, so short-lived listeners are seen; 0 polls only on scrapes. (default: 1s)",
+            valueName: "duration"),
+        transform: PrometheusDuration.parse)
+    var changePollInterval: Duration = .seconds(1)
+
+    @Option(
+        name: .customLong("collector.changes.retention"),
+        help: ArgumentHelp(
+            "How long a closed listener's first and last seen times are kept. (default: 1h)",
+            valueName: "duration"),
+        transform: positiveDuration)
+    var changeRetention: Duration = .seconds(3600)
+
+    @Option(
+        name: .customLong("collector.changes.max-listeners"),
+        help:
+            "Most listener keys whose changes are tracked; more are counted in port_usage_listener_history_untracked."
+    )
+    var changeCapacity = 10_000
 
     @Option(
         name: .customLong("registry.file"),
@@ -49,6 +77,10 @@ struct CollectionOptions: ParsableArguments {
     var logFormat = LogFormatOption.logfmt
 
     func validate() throws {
+        guard changeCapacity >= 1 else {
+            throw ValidationError(
+                "--collector.changes.max-listeners must be at least 1, got \(changeCapacity)")
+        }
         guard maxPorts >= 1 else {
             throw ValidationError("--collector.listeners.max-ports must be at least 1, got \(maxPorts)")
         }
@@ -64,7 +96,8 @@ struct CollectionOptions: ParsableArguments {
     /// The collector settings these flags select: the registry's defaults, then each toggle in the order
     /// given.
     var collectorOptions: CollectorOptions {
-        var options = CollectorOptions(maxPortsPerProtocol: maxPorts)
+        var options = CollectorOptions(
+            maxPortsPerProtocol: maxPorts, changeRetention: changeRetention, changeCapacity: changeCapacity)
         for toggle in collectorToggles {
             switch toggle.target {
             case .collector(let name):
@@ -117,6 +150,8 @@ struct CollectionOptions: ParsableArguments {
         return PortUsageCollector(
             source: socketSource.makeSource(procfs: procfs, logger: logger),
             classifier: PortClassifier(registry: registry), options: collectorOptions, buildInfo: .current,
-            sinkStatistics: sinkStatistics, policy: policy.store, logger: logger, advice: FlagAdvice.advice)
+            sinkStatistics: sinkStatistics, policy: policy.store,
+            owners: OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup"), logger: logger,
+            advice: FlagAdvice.advice)
     }
 }

@@ -85,7 +85,11 @@ struct ServeCommand: AsyncParsableCommand {
         let publishers: [any Service] = schedules.map { sink, interval in
             PeriodicPublisher(sink: sink, interval: interval, logger: logger)
         }
-        let services: [any Service] = [server, HangupReloader(policy: policy)] + publishers
+        var services: [any Service] = [server, HangupReloader(policy: policy)] + publishers
+        if collector.tracksChanges && collection.changePollInterval > .zero {
+            services.append(
+                ListenerPoller(collector: collector, interval: collection.changePollInterval, logger: logger))
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [

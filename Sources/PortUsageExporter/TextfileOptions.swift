@@ -10,8 +10,12 @@ struct TextfileOptions: ParsableArguments {
             valueName: "file"))
     var path: String?
 
-    /// The writer for `--textfile.path`, or nil without it.
+    /// The writer for `--textfile.path`, or nil without it; an error names the flag.
     func makeWriter() throws -> TextfileWriter? {
-        try path.map { path throws(ConfigurationError) in try TextfileWriter(path: path) }
+        do {
+            return try path.map { path throws(ConfigurationError) in try TextfileWriter(path: path) }
+        } catch {
+            throw ConfigurationError("--textfile.path: \(error)")
+        }
     }
 }

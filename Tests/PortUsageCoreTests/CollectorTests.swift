@@ -20,7 +20,9 @@ struct CollectorTests {
     ) -> PortUsageCollector {
         PortUsageCollector(
             source: ProcNetSource(procRoot: procRoot), classifier: PortClassifier(registry: .embedded),
-            options: options, buildInfo: buildInfo, logger: Logger(label: "test"))
+            options: options, buildInfo: buildInfo,
+            owners: OwnerResolver(procRoot: procRoot, cgroupRoot: procRoot + "/no-cgroups"),
+            logger: Logger(label: "test"))
     }
 
     private func samples(_ scrape: Scrape, _ name: String) -> [String: Double] {
@@ -72,9 +74,14 @@ struct CollectorTests {
             ])
         #expect(
             samples(scrape, "port_usage_scrape_collector_success") == [
-                "collector=listeners": 1, "collector=connections": 1, "collector=sockets": 1,
-                "collector=process": 1,
+                "collector=listeners": 1, "collector=connections": 1, "collector=changes": 1,
+                "collector=owners": 1, "collector=sockets": 1, "collector=process": 1,
             ])
+        // The fixture's sockets belong to root; no process of the fixture tree holds them.
+        let owners = samples(scrape, "port_usage_listener_owner_info")
+        #expect(owners.count == samples(scrape, "port_usage_listeners").count)
+        #expect(owners.keys.allSatisfy { $0.hasSuffix(",user=root,unit=,process=") })
+        #expect(owners["protocol=tcp,family=ipv4,port=17005,exposure=loopback,user=root,unit=,process="] == 1)
         #expect(
             samples(scrape, "port_usage_socket_source_info") == [
                 "protocol=tcp,family=ipv4,source=procfs": 1, "protocol=tcp,family=ipv6,source=procfs": 1,
@@ -106,7 +113,7 @@ struct CollectorTests {
             .map {
                 $0.labels[0].value
             }
-        #expect(collectors == ["connections", "listeners", "process", "sockets"])
+        #expect(collectors == ["changes", "connections", "listeners", "owners", "process", "sockets"])
         let names = String(
             decoding: ExpositionEncoder.encode(scrape.families, format: .prometheusText), as: UTF8.self
         )
@@ -125,8 +132,8 @@ struct CollectorTests {
         let scrape = collector(procRoot: root.path).collect()
         #expect(
             samples(scrape, "port_usage_scrape_collector_success") == [
-                "collector=listeners": 0, "collector=connections": 1, "collector=sockets": 0,
-                "collector=process": 1,
+                "collector=listeners": 0, "collector=connections": 1, "collector=changes": 0,
+                "collector=owners": 0, "collector=sockets": 0, "collector=process": 1,
             ])
         #expect(samples(scrape, "port_usage_listeners").count == 6)
         #expect(
@@ -154,7 +161,8 @@ struct CollectorTests {
         let scrape = collector(options: CollectorOptions(tables: [.udp6])).collect()
         #expect(
             Set(samples(scrape, "port_usage_scrape_collector_success").keys) == [
-                "collector=listeners", "collector=connections", "collector=process",
+                "collector=listeners", "collector=connections", "collector=changes", "collector=owners",
+                "collector=process",
             ])
         #expect(samples(scrape, "port_usage_listeners").count == 2)
         #expect(!scrape.families.contains { $0.name == "port_usage_sockets" })

@@ -85,3 +85,28 @@ struct ExpositionTests {
         #expect(ExpositionFormat.negotiate(accept: accept) == expected)
     }
 }
+
+@Suite("label sets")
+struct LabelSetTests {
+    @Test func aCachedSeriesIsRenderedOnceAndUnusedKeysAreForgotten() {
+        let cache = LabelSetCache<Int>()
+        var rendered = 0
+        let labels: (Int) -> [Label] = { item in
+            rendered += 1
+            return [Label("port", String(item)), Label("q", "a\"b\\c\nd")]
+        }
+        let first = cache.labelSets(for: [1, 2], key: { $0 }, labels: labels)
+        let second = cache.labelSets(for: [2, 3], key: { $0 }, labels: labels)
+        #expect(rendered == 3)
+        #expect(first[1] === second[0])
+        let third = cache.labelSets(for: [1], key: { $0 }, labels: labels)
+        #expect(rendered == 4 && third[0] !== first[0])
+        let text = ExpositionEncoder.encode(
+            [
+                MetricFamily(
+                    name: "m", help: "h", type: .gauge, samples: [Sample(labelSet: first[0], value: -12)])
+            ],
+            format: .prometheusText)
+        #expect(String(decoding: text, as: UTF8.self).hasSuffix("m{port=\"1\",q=\"a\\\"b\\\\c\\nd\"} -12\n"))
+    }
+}

@@ -142,9 +142,14 @@ class Listener:
         self.sock.close()
 
 
-def assert_serves_listener(exporter, port):
+def assert_serves_listener(exporter, port, source="netlink"):
+    """The exporter answers, counts the test's listener, and reads every table through `source`: sock_diag
+    works under the sandbox unless the test took AF_NETLINK away."""
     text, response = exporter.scrape()
     assert response.status == 200
+    sources = {(dict(labels)["protocol"], dict(labels)["family"]): dict(labels)["source"]
+               for labels in exporter.samples("port_usage_socket_source_info")}
+    assert sources == {(protocol, family): source for protocol in ["tcp", "udp"] for family in ["ipv4", "ipv6"]}
     listeners = {dict(labels)["port"]: value for labels, value in exporter.samples("port_usage_listeners").items()
                  if dict(labels)["protocol"] == "tcp"}
     assert listeners.get(str(port)) == 1, f"port {port} missing from port_usage_listeners: {sorted(listeners)}"
@@ -428,6 +433,21 @@ def test_systemd_unit_settings_serve_scrapes():
         assert exporter.status == 0, exporter.log_text()[-2000:]  # SIGTERM: a clean exit, not SIGSYS
 
 
+def test_a_unit_without_af_netlink_falls_back_to_procfs_and_says_so():
+    """The unit as shipped before the netlink source: RestrictAddressFamilies= without AF_NETLINK. The
+    exporter still serves every listener, from /proc, and its log says why and what to change."""
+    settings = [(key, value.replace(" AF_NETLINK", "")) if key == "RestrictAddressFamilies" else (key, value)
+                for key, value in unit_settings()]
+    assert settings != unit_settings()
+    if USE_SYSTEMD_RUN:
+        pytest.skip("PID 1 is systemd: the fallback is checked under the emulation only")
+    with Listener() as listener, SandboxedExporter(*unit_args(), port=free_port(),
+                                                   prefix=unit_emulation_prefix(settings)) as exporter:
+        assert_serves_listener(exporter, listener.port, source="procfs")
+        warnings = [line for line in exporter.log_text().splitlines() if "reading it from procfs" in line]
+        assert len(warnings) == 4 and all("level=warn" in line and "allow AF_NETLINK" in line for line in warnings)
+
+
 def test_without_admitting_setpriority_the_unit_kills_the_exporter():
     """The filter is live against the exporter itself: without the unit's SystemCallFilter=setpriority line
     (the unit as shipped before it), libdispatch's first worker thread is killed with SIGSYS. If this starts
@@ -624,5 +644,6 @@ def test_unit_sandbox_denies_capabilities_families_and_syscalls():
 
 def test_daemonset_sandbox_denies_capabilities():
     prefix, _ = daemonset_prefix()
-    probe = run_probe(prefix, "so_debug", "packet_socket", "write_root", "chroot")
-    assert probe == {"so_debug": "EACCES", "packet_socket": "EPERM", "write_root": "EROFS", "chroot": "EPERM"}, probe
+    probe = run_probe(prefix, "so_debug", "packet_socket", "netlink_socket", "write_root", "chroot")
+    assert probe == {"so_debug": "EACCES", "packet_socket": "EPERM", "netlink_socket": "ok", "write_root": "EROFS",
+                     "chroot": "EPERM"}, probe

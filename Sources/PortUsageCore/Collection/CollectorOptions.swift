@@ -6,21 +6,35 @@ public struct CollectorOptions: Sendable, Equatable {
     public var tables: [SocketTable]
     /// The most distinct ports exported per protocol before the rest go to `port="other"`.
     public var maxPortsPerProtocol: Int
+    /// How long the `changes` collector keeps a closed listener.
+    public var changeRetention: Duration
+    /// The most listener keys the `changes` collector keeps.
+    public var changeCapacity: Int
 
     public init(
         enabled: Set<CollectorName> = CollectorName.defaults, tables: [SocketTable] = SocketTable.allCases,
-        maxPortsPerProtocol: Int = 2000
+        maxPortsPerProtocol: Int = 2000, changeRetention: Duration = .seconds(3600),
+        changeCapacity: Int = 10_000
     ) {
         self.enabled = enabled
         self.tables = tables
         self.maxPortsPerProtocol = maxPortsPerProtocol
+        self.changeRetention = changeRetention
+        self.changeCapacity = changeCapacity
     }
 
     /// What the enabled collectors need read; no table when no socket collector runs.
     public var demand: SocketDemand {
-        let readsSockets = !enabled.isDisjoint(with: [.listeners, .connections, .sockets])
+        let readsSockets = !enabled.isDisjoint(with: [.listeners, .connections, .changes, .owners, .sockets])
         return SocketDemand(
             tables: readsSockets ? tables : [], connections: enabled.contains(.connections),
-            everySocket: enabled.contains(.sockets))
+            everySocket: enabled.contains(.sockets), listenerSockets: enabled.contains(.owners))
+    }
+}
+
+extension CollectorOptions {
+    /// What the background poll of the `changes` collector reads: the listeners only.
+    var listenerDemand: SocketDemand {
+        SocketDemand(tables: tables, connections: false, everySocket: false)
     }
 }

@@ -22,6 +22,25 @@ public struct ListenerSeries: Sendable, Equatable {
     /// Number of listening sockets.
     public var count: Int
 
+    /// What the labels are made of: two series with the same key have the same labels.
+    public struct LabelKey: Hashable, Sendable {
+        var transport: TransportProtocol
+        var family: AddressFamily
+        var port: PortLabel
+        var exposure: Exposure
+        var range: PortRange?
+        var assignment: AssignmentStatus?
+        var service: String
+    }
+
+    /// This series' ``LabelKey``.
+    public var labelKey: LabelKey {
+        LabelKey(
+            transport: transport, family: family, port: port, exposure: exposure,
+            range: classification?.range,
+            assignment: classification?.assignment, service: classification?.service ?? "")
+    }
+
     /// The labels in exposition order.
     public var labels: [Label] {
         [

@@ -18,11 +18,14 @@ public final class PortUsageCollector: Sendable {
     private let log: RepeatSuppressingLog
     private let advice: CollectionAdvice
     private let skippedTotals = Mutex<[SkippedInputKey: Int]>([:])
+    /// The listener history of the `changes` collector, when it runs.
+    private let history: ListenerHistory?
 
     public init(
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
         processMetrics: ProcessMetrics = ProcessMetrics(), sinkStatistics: [SinkStatistics] = [],
-        policy: PolicyStore = PolicyStore(policy: nil), logger: Logger,
+        policy: PolicyStore = PolicyStore(policy: nil), owners: OwnerResolver = OwnerResolver(),
+        logger: Logger,
         advice: @escaping CollectionAdvice = { _ in nil }
     ) {
         self.source = source
@@ -31,12 +34,19 @@ public final class PortUsageCollector: Sendable {
         self.buildInfo = buildInfo
         self.sinkStatistics = sinkStatistics
         self.policy = policy
-        self.log = RepeatSuppressingLog(logger: logger)
+        let log = RepeatSuppressingLog(logger: logger)
+        self.log = log
+        let history =
+            options.enabled.contains(.changes)
+            ? ListenerHistory(retention: options.changeRetention, capacity: options.changeCapacity) : nil
+        self.history = history
         self.advice = advice
         collectors = options.enabled.sorted().map { name in
             switch name {
             case .listeners: (name, ListenersCollector())
             case .connections: (name, ConnectionsCollector())
+            case .changes: (name, ChangesCollector(history: history!))
+            case .owners: (name, OwnersCollector(resolver: owners, log: log))
             case .sockets: (name, SocketsCollector())
             case .process: (name, ProcessCollector(metrics: processMetrics))
             }
@@ -45,7 +55,32 @@ public final class PortUsageCollector: Sendable {
 
     /// Collects now; a socket table still being read at `deadline` fails with a timeout.
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
-        assemble(SocketSnapshot.take(from: source, demand: options.demand, deadline: deadline))
+        let snapshot = SocketSnapshot.take(from: source, demand: options.demand, deadline: deadline)
+        record(snapshot)
+        return assemble(snapshot)
+    }
+
+    /// Whether the `changes` collector runs, so that ``pollListeners(deadline:)`` is worth calling.
+    public var tracksChanges: Bool { history != nil }
+
+    /// Reads the listeners only and records them in the history of the `changes` collector: the
+    /// background poll between scrapes. Returns the errors of the tables that could not be read, in which
+    /// case nothing was recorded.
+    @discardableResult
+    public func pollListeners(deadline: ContinuousClock.Instant? = nil) -> [SocketSourceError] {
+        guard history != nil else { return [] }
+        let snapshot = SocketSnapshot.take(from: source, demand: options.listenerDemand, deadline: deadline)
+        record(snapshot)
+        return snapshot.outcomes.compactMap(\.failure)
+    }
+
+    /// Feeds the history with the snapshot's listeners, when every listener table was read (a table that
+    /// failed would look like all its listeners closing).
+    private func record(_ snapshot: SocketSnapshot) {
+        guard let history, snapshot.outcomes.allSatisfy({ !$0.coversListeners || $0.failure == nil }) else {
+            return
+        }
+        history.observe(Set(snapshot.counts.listeners.keys.map(TrackedListener.init)), at: WallClock.now())
     }
 
     /// Collects everything but the socket tables, which are reported failed for `reason`: the answer to
@@ -116,7 +151,7 @@ public final class PortUsageCollector: Sendable {
     /// Whether collector `name` needed the read of `outcome`.
     private static func needs(_ name: CollectorName, _ outcome: TableOutcome) -> Bool {
         switch name {
-        case .listeners: outcome.coversListeners
+        case .listeners, .owners, .changes: outcome.coversListeners
         case .connections: outcome.table.transport == .tcp
         case .sockets: outcome.selection == .everything
         case .process: false
@@ -126,7 +161,7 @@ public final class PortUsageCollector: Sendable {
     /// Logs unavailable tables at debug level and malformed input as a warning, each once until it changes.
     private func logTableProblems(_ snapshot: SocketSnapshot) {
         for outcome in snapshot.outcomes {
-            let subject = "table \(outcome.table) \(outcome.selection)"
+            let subject = "table \(outcome.table) \(outcome.selection.name)"
             switch outcome.result {
             case .failure(let error) where error.isUnavailable:
                 log.log(

@@ -5,6 +5,11 @@ public enum CollectorName: String, Sendable, CaseIterable, Comparable {
     case listeners
     /// Inbound TCP connections per listener port, by state (`port_usage_connections`).
     case connections
+    /// When each listener was first and last seen, and how often listeners opened and closed
+    /// (`port_usage_listener_first_seen_timestamp_seconds`, ...); polled between scrapes.
+    case changes
+    /// Who owns each listener: user, unit and process (`port_usage_listener_owner_info`).
+    case owners
     /// Every socket by state (`port_usage_sockets`). Off by default: it makes every table be read whole,
     /// connections included, which is what the kernel-side selection saves on busy hosts.
     case sockets
@@ -21,6 +26,10 @@ public enum CollectorName: String, Sendable, CaseIterable, Comparable {
         switch self {
         case .listeners: "listening sockets per port, by IANA range and assignment"
         case .connections: "inbound TCP connections per listening port, by state"
+        case .changes:
+            "when each listener was first and last seen, and listener changes, polled between scrapes"
+        case .owners:
+            "the user, unit and process owning each listener; process names need root or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
         case .sockets: "every socket by state; reads every socket of every table"
         case .process: "the exporter's own process_* metrics"
         }

@@ -1,5 +1,25 @@
 /// `port_usage_connections`: non-listening TCP sockets on listener ports, by state.
 struct ConnectionsCollector: Collector {
+    /// A connection series' key: its family, port label and state.
+    struct Key: Hashable, Sendable, Comparable {
+        var family: AddressFamily
+        var port: PortLabel
+        var state: SocketState
+
+        static func < (lhs: Self, rhs: Self) -> Bool {
+            (lhs.family, lhs.port, lhs.state) < (rhs.family, rhs.port, rhs.state)
+        }
+
+        var labels: [Label] {
+            [
+                Label("protocol", "tcp"), Label("family", family.rawValue), Label("port", port.description),
+                Label("state", state.tcpLabel),
+            ]
+        }
+    }
+
+    private let labelSets = LabelSetCache<Key>()
+
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
         let tcp = context.snapshot.outcomes.filter { $0.table.transport == .tcp }
         guard tcp.contains(where: { (try? $0.result.get()) != nil }) else {
@@ -15,30 +35,18 @@ struct ConnectionsCollector: Collector {
     }
 
     private func family(_ context: CollectionContext) -> MetricFamily {
-        struct Key: Hashable {
-            var family: AddressFamily
-            var port: PortLabel
-            var state: SocketState
-        }
         var counts: [Key: Int] = [:]
         for (connection, count) in context.snapshot.counts.connections {
             let port = context.limits.label(for: connection.port, transport: .tcp)
             counts[Key(family: connection.family, port: port, state: connection.state), default: 0] += count
         }
-        let ordered = counts.sorted {
-            ($0.key.family, $0.key.port, $0.key.state) < ($1.key.family, $1.key.port, $1.key.state)
-        }
+        let ordered = counts.sorted { $0.key < $1.key }
+        let sets = labelSets.labelSets(for: ordered, key: \.key, labels: \.key.labels)
         return MetricFamily(
             name: "port_usage_connections",
             help:
                 "Non-listening TCP sockets whose local port has a TCP listener (inbound connections), by state.",
             type: .gauge,
-            samples: ordered.map { key, count in
-                Sample(
-                    labels: [
-                        Label("protocol", "tcp"), Label("family", key.family.rawValue),
-                        Label("port", key.port.description), Label("state", key.state.tcpLabel),
-                    ], value: Double(count))
-            })
+            samples: zip(ordered, sets).map { Sample(labelSet: $1, value: Double($0.value)) })
     }
 }

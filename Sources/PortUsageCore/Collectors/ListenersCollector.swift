@@ -1,12 +1,21 @@
 /// `port_usage_listeners`, and `port_usage_unexpected_listeners` when a policy is in force.
+///
+/// Each series' label text is rendered once and reused while the series exists.
 struct ListenersCollector: Collector {
+    private let labelSets = LabelSetCache<ListenerSeries.LabelKey>()
+
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
-        families.append(Self.family("port_usage_listeners", help: Self.listenersHelp, context.listeners))
+        let sets = labelSets.labelSets(for: context.listeners, key: \.labelKey, labels: \.labels)
+        let samples = zip(context.listeners, sets).map { Sample(labelSet: $1, value: Double($0.count)) }
+        families.append(
+            MetricFamily(
+                name: "port_usage_listeners", help: Self.listenersHelp, type: .gauge, samples: samples))
         if let policy = context.policy {
+            let unexpected = zip(context.listeners, samples).filter { policy.isUnexpected($0.0) }.map(\.1)
             families.append(
-                Self.family(
-                    "port_usage_unexpected_listeners", help: Self.unexpectedHelp,
-                    context.listeners.filter(policy.isUnexpected)))
+                MetricFamily(
+                    name: "port_usage_unexpected_listeners", help: Self.unexpectedHelp, type: .gauge,
+                    samples: unexpected))
         }
         try TableReadFailure.check(context.snapshot.outcomes.lazy.filter(\.coversListeners))
     }
@@ -15,10 +24,4 @@ struct ListenersCollector: Collector {
         "Listening sockets: TCP in LISTEN, UDP bound and unconnected; labelled by IANA range and assignment."
     static let unexpectedHelp =
         "Listening sockets in a watched IANA range that match no expected listener of the policy file."
-
-    private static func family(_ name: String, help: String, _ series: [ListenerSeries]) -> MetricFamily {
-        MetricFamily(
-            name: name, help: help, type: .gauge,
-            samples: series.map { Sample(labels: $0.labels, value: Double($0.count)) })
-    }
 }

@@ -9,6 +9,8 @@
 public struct SocketCounter: SocketRecordConsumer, Sendable {
     /// Whether non-listening TCP sockets are kept for the connection counts.
     public let countsConnections: Bool
+    /// Whether every listener is kept as a ``ListenerSocket`` (for owners and listings).
+    public let keepsListenerSockets: Bool
     private var counts = SocketCounts()
     private var listenerPorts = PortSet()
     /// Socket counts by table and state: `table index * 16 + state`.
@@ -16,8 +18,9 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
     /// `family << 24 | port << 8 | state` of each non-listening TCP socket, until ``finish()``.
     private var pendingConnections: [UInt32] = []
 
-    public init(countsConnections: Bool) {
+    public init(countsConnections: Bool, keepsListenerSockets: Bool = false) {
         self.countsConnections = countsConnections
+        self.keepsListenerSockets = keepsListenerSockets
     }
 
     /// The TCP listener ports counted so far, in either family.
@@ -30,6 +33,9 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
             let key = ListenerKey(
                 table: table, port: record.localPort, exposure: record.localAddress.exposure)
             counts.listeners[key, default: 0] += 1
+            if keepsListenerSockets {
+                counts.listenerSockets.append(ListenerSocket(record: record, key: key))
+            }
             if record.transport == .tcp { listenerPorts.insert(record.localPort) }
         } else if record.transport == .tcp && countsConnections {
             let familyBit: UInt32 = record.family == .ipv6 ? 1 << 24 : 0

@@ -6,10 +6,16 @@ public struct SocketDemand: Sendable, Equatable {
     public var connections: Bool
     /// Every socket by state (the `sockets` collector): every table is read whole.
     public var everySocket: Bool
+    /// Every listener one by one (owners, listings), not only counted.
+    public var listenerSockets: Bool
 
-    public init(tables: [SocketTable] = SocketTable.allCases, connections: Bool, everySocket: Bool) {
+    public init(
+        tables: [SocketTable] = SocketTable.allCases, connections: Bool, everySocket: Bool,
+        listenerSockets: Bool = false
+    ) {
         self.tables = tables
         self.connections = connections
         self.everySocket = everySocket
+        self.listenerSockets = listenerSockets
     }
 }

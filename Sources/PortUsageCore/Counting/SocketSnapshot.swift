@@ -18,7 +18,8 @@ public struct SocketSnapshot: Sendable {
     public static func take(
         from source: some SocketSource, demand: SocketDemand, deadline: ContinuousClock.Instant?
     ) -> SocketSnapshot {
-        var counter = SocketCounter(countsConnections: demand.connections)
+        var counter = SocketCounter(
+            countsConnections: demand.connections, keepsListenerSockets: demand.listenerSockets)
         var outcomes: [TableOutcome] = []
         for table in demand.tables {
             let selection: SocketSelection =

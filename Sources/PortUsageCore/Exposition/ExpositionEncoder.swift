@@ -15,22 +15,12 @@ public enum ExpositionEncoder {
             append("# HELP \(familyName) ", to: &out)
             appendEscaped(family.help, escapingQuotes: format == .openMetrics, to: &out)
             append("\n# TYPE \(familyName) \(family.type.rawValue)\n", to: &out)
-            let sampleName = family.name
+            let sampleName = Array(family.name.utf8)
             for sample in family.samples {
-                append(sampleName, to: &out)
-                if !sample.labels.isEmpty {
-                    out.append(UInt8(ascii: "{"))
-                    for (index, label) in sample.labels.enumerated() {
-                        if index > 0 { out.append(UInt8(ascii: ",")) }
-                        append(label.name, to: &out)
-                        append("=\"", to: &out)
-                        appendEscaped(label.value, escapingQuotes: true, to: &out)
-                        out.append(UInt8(ascii: "\""))
-                    }
-                    out.append(UInt8(ascii: "}"))
-                }
+                out.append(contentsOf: sampleName)
+                out.append(contentsOf: sample.labelSet.text)
                 out.append(UInt8(ascii: " "))
-                append(formatValue(sample.value), to: &out)
+                appendValue(sample.value, to: &out)
                 out.append(UInt8(ascii: "\n"))
             }
         }
@@ -47,12 +37,32 @@ public enum ExpositionEncoder {
         return value.description
     }
 
+    /// Appends ``formatValue(_:)`` of `value`; an integer's digits are written directly, without a String.
+    private static func appendValue(_ value: Double, to out: inout [UInt8]) {
+        guard value == value.rounded(), abs(value) < 1e15 else {
+            append(formatValue(value), to: &out)
+            return
+        }
+        var magnitude = UInt64(abs(value))
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64) = (0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
+
     private static func append(_ text: String, to out: inout [UInt8]) {
         out.append(contentsOf: text.utf8)
     }
 
     /// Escapes backslash and newline (and the double quote in label values and OpenMetrics help).
-    private static func appendEscaped(_ text: String, escapingQuotes: Bool, to out: inout [UInt8]) {
+    static func appendEscaped(_ text: String, escapingQuotes: Bool, to out: inout [UInt8]) {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])

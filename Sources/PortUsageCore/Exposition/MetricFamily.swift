@@ -17,12 +17,25 @@ public struct Label: Sendable, Hashable {
 
 /// One sample of a family: its labels and value.
 public struct Sample: Sendable, Equatable {
-    public var labels: [Label]
+    /// The labels with their exposition text.
+    public let labelSet: LabelSet
     public var value: Double
 
+    /// The labels in exposition order.
+    public var labels: [Label] { labelSet.labels }
+
     public init(labels: [Label] = [], value: Double) {
-        self.labels = labels
+        self.init(labelSet: LabelSet(labels), value: value)
+    }
+
+    /// A sample with labels rendered before, such as a ``LabelSetCache`` keeps across scrapes.
+    public init(labelSet: LabelSet, value: Double) {
+        self.labelSet = labelSet
         self.value = value
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.labels == rhs.labels && lhs.value == rhs.value
     }
 }
 

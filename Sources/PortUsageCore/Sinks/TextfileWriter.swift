@@ -28,8 +28,7 @@ public struct TextfileWriter: Sendable {
     public init(path: String) throws(ConfigurationError) {
         guard path.hasSuffix(".prom"), !path.hasSuffix("/.prom") else {
             throw ConfigurationError(
-                "--textfile.path must name a file ending in .prom (node_exporter reads only those), got '\(path)'"
-            )
+                "the textfile must be a file ending in .prom (node_exporter reads only those), got '\(path)'")
         }
         let slash = path.lastIndex(of: "/")
         self.path = path

@@ -7,6 +7,15 @@ public enum SocketSelection: Sendable, Equatable {
     case connections(localPorts: PortSet?)
     /// Every socket of the table.
     case everything
+
+    /// The selection's name, for logs.
+    public var name: String {
+        switch self {
+        case .listeners: "listeners"
+        case .connections: "connections"
+        case .everything: "everything"
+        }
+    }
 }
 
 /// What a read of one table found besides the records: lines or messages it had to skip.

@@ -1,0 +1,145 @@
+import PortUsageCore
+import PortUsageTestSupport
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A source that selects in the kernel, serves a fixed socket list per table, logs every read, and can
+/// be told that tables are unavailable or fail.
+final class ScriptedSource: SocketSource {
+    let sockets: [SocketRecord]
+    let errors: [SocketTable: SocketSourceError]
+    let reads = Mutex<[String]>([])
+
+    init(sockets: [SocketRecord], errors: [SocketTable: SocketSourceError] = [:]) {
+        self.sockets = sockets
+        self.errors = errors
+    }
+
+    func kind(for table: SocketTable) -> SocketSourceKind { .netlink }
+
+    func selectsInKernel(_ table: SocketTable) -> Bool { true }
+
+    func read<Consumer: SocketRecordConsumer>(
+        _ table: SocketTable, selection: SocketSelection, deadline: ContinuousClock.Instant?,
+        into consumer: inout Consumer
+    ) throws(SocketSourceError) -> TableReadReport {
+        var logged = "\(table) \(selection.name)"
+        if case .connections(let ports?) = selection { logged += " \(ports.ports)" }
+        reads.withLock { $0.append(logged) }
+        if let error = errors[table] { throw error }
+        for socket in sockets where socket.table == table {
+            let admitted: Bool
+            switch selection {
+            case .listeners:
+                admitted = socket.transport == .tcp ? socket.state == .listen : socket.state == .close
+            case .connections(let ports):
+                admitted = socket.state != .listen && ports?.contains(socket.localPort) != false
+            case .everything: admitted = true
+            }
+            if admitted { consumer.consume(socket) }
+        }
+        return TableReadReport()
+    }
+}
+
+@Suite("socket snapshot")
+struct SocketSnapshotTests {
+    static func tcp(_ family: AddressFamily, _ state: SocketState, port: UInt16, remotePort: UInt16 = 0)
+        -> SocketRecord
+    {
+        let loopback =
+            family == .ipv4 ? IPAddress(ipv4: 0x7F00_0001) : IPAddress(family: .ipv6, high: 0, low: 1)
+        return SocketRecord(
+            transport: .tcp, state: state, localAddress: loopback, localPort: port,
+            remoteAddress: remotePort == 0 ? .unspecified(family) : loopback, remotePort: remotePort)
+    }
+
+    static let sockets = [
+        tcp(.ipv4, .listen, port: 80), tcp(.ipv6, .listen, port: 443),
+        tcp(.ipv4, .established, port: 80, remotePort: 50000),
+        tcp(.ipv4, .established, port: 50000, remotePort: 80),  // the client side: not inbound
+        tcp(.ipv6, .timeWait, port: 80, remotePort: 50001),  // a listener port of the other family counts
+        SocketRecord(
+            transport: .udp, state: .close, localAddress: .unspecified(.ipv4), localPort: 53,
+            remoteAddress: .unspecified(.ipv4), remotePort: 0),
+    ]
+
+    @Test func listenersFirstThenConnectionsOnTheListenerPortsOnly() {
+        let source = ScriptedSource(sockets: Self.sockets)
+        let snapshot = SocketSnapshot.take(
+            from: source, demand: SocketDemand(connections: true, everySocket: false), deadline: nil)
+        #expect(
+            source.reads.withLock { $0 } == [
+                "tcp listeners", "tcp6 listeners", "udp listeners", "udp6 listeners",
+                "tcp connections [80, 443]", "tcp6 connections [80, 443]",
+            ])
+        #expect(
+            snapshot.counts.connections == [
+                ConnectionKey(family: .ipv4, port: 80, state: .established): 1,
+                ConnectionKey(family: .ipv6, port: 80, state: .timeWait): 1,
+            ])
+        #expect(snapshot.counts.listeners.values.reduce(0, +) == 3)
+    }
+
+    @Test func everySocketReadsEachTableOnceWhole() {
+        let source = ScriptedSource(sockets: Self.sockets)
+        let snapshot = SocketSnapshot.take(
+            from: source, demand: SocketDemand(connections: true, everySocket: true), deadline: nil)
+        #expect(
+            source.reads.withLock { $0 } == [
+                "tcp everything", "tcp6 everything", "udp everything", "udp6 everything",
+            ])
+        #expect(snapshot.counts.states[.tcp] == [.listen: 1, .established: 2])
+        #expect(snapshot.counts.connections.values.reduce(0, +) == 2)
+    }
+
+    @Test func withoutConnectionsOnlyListenersAreRead() {
+        let source = ScriptedSource(sockets: Self.sockets)
+        let snapshot = SocketSnapshot.take(
+            from: source, demand: SocketDemand(tables: [.tcp], connections: false, everySocket: false),
+            deadline: nil)
+        #expect(source.reads.withLock { $0 } == ["tcp listeners"])
+        #expect(snapshot.counts.connections.isEmpty)
+    }
+
+    @Test func autoFallsBackPerTableOnceAndReportsTheSourceInUse() {
+        let missing = SocketSourceError.netlink(table: .udp6, operation: "dump", errno: ENOENT)
+        let primary = ScriptedSource(sockets: Self.sockets, errors: [.udp6: missing])
+        let fellBack = Mutex<[SocketTable]>([])
+        let auto = AutoSocketSource(primary: primary, fallback: ProcNetSource(procRoot: Fixtures.procRoot)) {
+            table, error in
+            #expect(error == missing)
+            fellBack.withLock { $0.append(table) }
+        }
+        let demand = SocketDemand(connections: true, everySocket: false)
+        for _ in 0..<2 {
+            let snapshot = SocketSnapshot.take(from: auto, demand: demand, deadline: nil)
+            let udp6 = snapshot.outcomes.filter { $0.table == .udp6 }
+            #expect(udp6.map(\.source) == [.procfs] && udp6.map(\.selection) == [.everything])
+            // The fixture's udp6 holds two listeners.
+            #expect(snapshot.counts.listeners.keys.filter { $0.table == .udp6 }.count == 2)
+        }
+        #expect(fellBack.withLock { $0 } == [.udp6])
+        #expect(auto.kind(for: .udp6) == .procfs && auto.kind(for: .tcp) == .netlink)
+        #expect(!auto.selectsInKernel(.udp6))
+    }
+
+    @Test func aSocketThatCannotBeOpenedFallsBackButIsNotASkip() {
+        let refused = SocketSourceError.netlink(table: .tcp, operation: "socket", errno: EAFNOSUPPORT)
+        #expect(!refused.isUnavailable)
+        #expect(SocketSourceError.netlink(table: .tcp, operation: "dump", errno: ENOENT).isUnavailable)
+        let primary = ScriptedSource(sockets: [], errors: [.tcp: refused])
+        let auto = AutoSocketSource(primary: primary, fallback: ProcNetSource(procRoot: Fixtures.procRoot)) {
+            _, _ in
+        }
+        let snapshot = SocketSnapshot.take(
+            from: auto, demand: SocketDemand(tables: [.tcp], connections: false, everySocket: false),
+            deadline: nil)
+        #expect(snapshot.outcomes.map(\.source) == [.procfs])
+        #expect(snapshot.outcomes.allSatisfy { $0.failure == nil })
+    }
+}
