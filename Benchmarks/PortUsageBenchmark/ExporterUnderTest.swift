@@ -2,25 +2,33 @@
 struct ExporterUnderTest {
     let binary: String
     /// Whether the binary has `--socket.source` (netlink with a procfs fallback). A binary without it reads
-    /// /proc only, so its default configuration is already the procfs one.
+    /// /proc only.
     let hasSocketSource: Bool
+    /// Flags that turn off the default collectors added after the benchmark's configurations were defined
+    /// (owners, changes), those this binary has: the configurations compared with the C reference count
+    /// what it counts, plus the exporter's own process metrics.
+    let otherCollectorsOff: [String]
 
     init(binary: String) throws {
         self.binary = binary
-        hasSocketSource = try Subprocess.output([binary, "--help"]).contains("--socket.source")
+        let help = try Subprocess.output([binary, "--help"])
+        hasSocketSource = help.contains("--socket.source")
+        otherCollectorsOff = ["owners", "changes"].filter { help.contains("--no-collector.\($0)") }
+            .map { "--no-collector.\($0)" }
     }
 
-    /// Listener counts only: `--no-collector.connections`.
-    var listenersOnly: [String] { [binary, "--no-collector.connections"] }
-    /// The default flags: listeners and connections (netlink, when the binary has it).
-    var defaults: [String] { [binary] }
-    /// The default collectors read from /proc; nil when that is what ``defaults`` does already.
-    var procfs: [String]? { hasSocketSource ? [binary, "--socket.source=procfs"] : nil }
-    /// The default collectors on a procfs tree other than /proc, read from its files.
+    /// Listener counts only.
+    var listenersOnly: [String] { [binary, "--no-collector.connections"] + otherCollectorsOff }
+    /// Listeners and connections (netlink, when the binary has it).
+    var listenersAndConnections: [String] { [binary] + otherCollectorsOff }
+    /// The default flags, when they differ from ``listenersAndConnections``.
+    var defaults: [String]? { otherCollectorsOff.isEmpty ? nil : [binary] }
+    /// Listeners and connections read from /proc; nil when ``listenersAndConnections`` does that already.
+    var procfs: [String]? {
+        hasSocketSource ? [binary, "--socket.source=procfs"] + otherCollectorsOff : nil
+    }
+    /// Listeners and connections on a procfs tree other than /proc, read from its files.
     func procfs(root: String) -> [String] {
-        (procfs ?? defaults) + ["--path.procfs=\(root)"]
+        (procfs ?? listenersAndConnections) + ["--path.procfs=\(root)"]
     }
-
-    /// How the default configuration reads sockets, for row names.
-    var defaultSource: String { hasSocketSource ? "auto" : "procfs: this binary has no netlink source" }
 }

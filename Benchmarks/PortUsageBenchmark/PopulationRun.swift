@@ -23,11 +23,12 @@ struct MemoryFigures {
 /// The timed comparison on one live loopback population: our exporter in its configurations beside the C
 /// sock_diag reference, `ss` and `cat` of /proc/net, all interleaved in one run.
 struct PopulationRun {
-    static let listenersRow = "our exporter, listeners only (`--no-collector.connections`): GET /metrics"
+    static let listenersRow = "our exporter, listeners only: GET /metrics"
     static let referenceListenersRow = "C `sockdiag_count listeners` (a process)"
-    static let defaultsRow = "our exporter, default flags (listeners + connections): GET /metrics"
+    static let connectionsRow = "our exporter, listeners + connections: GET /metrics"
     static let referenceBothRow = "C `sockdiag_count both` (a process)"
-    static let procfsRow = "our exporter, `--socket.source=procfs` (default collectors): GET /metrics"
+    static let defaultsRow = "our exporter, default flags (every default collector): GET /metrics"
+    static let procfsRow = "our exporter, listeners + connections, `--socket.source=procfs`: GET /metrics"
     static let catRow = "`cat /proc/net/{tcp,tcp6,udp,udp6}` (a process)"
 
     let shape: PopulationShape
@@ -37,6 +38,8 @@ struct PopulationRun {
     var memory: [(String, MemoryFigures)] = []
     var exporterTotals = ScrapeTotals(exposition: [])
     var referenceTotals = ScrapeTotals(exposition: [])
+    /// The exporter's command line of each configuration, by row name.
+    var commandLines: [(String, [String])] = []
     /// node_exporter's memory after a few scrapes with this population open, when asked for.
     var nodeExporterMemory: MemoryFigures?
 
@@ -56,8 +59,10 @@ struct PopulationRun {
 
         let listenersOnly = try RunningServer(exporter.listenersOnly, readyPath: "/-/ready")
         defer { listenersOnly.stop() }
-        let defaults = try RunningServer(exporter.defaults, readyPath: "/-/ready")
-        defer { defaults.stop() }
+        let connections = try RunningServer(exporter.listenersAndConnections, readyPath: "/-/ready")
+        defer { connections.stop() }
+        let defaults = try exporter.defaults.map { try RunningServer($0, readyPath: "/-/ready") }
+        defer { defaults?.stop() }
         let procfs = try exporter.procfs.map { try RunningServer($0, readyPath: "/-/ready") }
         defer { procfs?.stop() }
         var lastBody: [UInt8] = []
@@ -69,13 +74,19 @@ struct PopulationRun {
             ComparisonRow(name: Self.referenceListenersRow, reference: Self.referenceListenersRow) {
                 try Subprocess.run([reference, "listeners"])
             },
-            ComparisonRow(
-                name: Self.defaultsRow + " (\(exporter.defaultSource))", reference: Self.referenceBothRow
-            ) { lastBody = try defaults.scrape() },
+            ComparisonRow(name: Self.connectionsRow, reference: Self.referenceBothRow) {
+                lastBody = try connections.scrape()
+            },
             ComparisonRow(name: Self.referenceBothRow, reference: Self.referenceBothRow) {
                 try Subprocess.run([reference, "both"])
             },
         ]
+        if let defaults {
+            table.rows.append(
+                ComparisonRow(name: Self.defaultsRow, reference: Self.referenceBothRow) {
+                    try defaults.scrape()
+                })
+        }
         if let procfs {
             table.rows.append(
                 ComparisonRow(name: Self.procfsRow, reference: Self.catRow) { try procfs.scrape() })
@@ -89,12 +100,20 @@ struct PopulationRun {
             },
             ComparisonRow(name: Self.catRow, reference: Self.catRow) { try Subprocess.run(["cat"] + files) },
         ]
+        commandLines = [
+            (Self.listenersRow, exporter.listenersOnly),
+            (Self.connectionsRow, exporter.listenersAndConnections),
+        ]
+        if let defaults = exporter.defaults { commandLines.append((Self.defaultsRow, defaults)) }
+        if let procfs = exporter.procfs { commandLines.append((Self.procfsRow, procfs)) }
         try table.measure(runs: runs)
         exporterTotals = ScrapeTotals(exposition: lastBody)
         referenceTotals = ScrapeTotals(reference: try Subprocess.output([reference, "both"]))
 
-        let servers = [(Self.listenersRow, listenersOnly), (table.rows[2].name, defaults)]
-        for (name, server) in servers + (procfs.map { [(Self.procfsRow, $0)] } ?? []) {
+        var servers = [(Self.listenersRow, listenersOnly), (Self.connectionsRow, connections)]
+        if let defaults { servers.append((Self.defaultsRow, defaults)) }
+        if let procfs { servers.append((Self.procfsRow, procfs)) }
+        for (name, server) in servers {
             for _ in 0..<3 { try server.scrape(gzip: true) }
             memory.append((name, MemoryFigures(server)))
         }
@@ -106,13 +125,22 @@ struct PopulationRun {
         }
     }
 
-    /// The row of the default configuration (its name carries the socket source).
-    var defaultsRowName: String { table.rows[2].name }
+    /// The peak RSS of the configuration the memory budget is on: the default flags.
+    var budgetedPeak: (name: String, kib: Int) {
+        let name = memory.contains { $0.0 == Self.defaultsRow } ? Self.defaultsRow : Self.connectionsRow
+        return (name, memory.first { $0.0 == name }!.1.peak)
+    }
 
     func printReport() {
         table.printMarkdown(title: "live loopback population \(shape.name): \(shape.summary)", runs: runs)
+        print("\nconfigurations (each also gets `--web.listen-address=127.0.0.1:<free port>`):")
+        for (name, arguments) in commandLines {
+            print("- \(name): `\(arguments.dropFirst().joined(separator: " "))`")
+        }
         let sources = exporterTotals.sources.sorted().joined(separator: ", ")
-        print("\nthe default exporter read its sockets from: \(sources.isEmpty ? "(not reported)" : sources)")
+        print(
+            "the listeners + connections exporter read its sockets from: \(sources.isEmpty ? "(not reported)" : sources)"
+        )
         print("counted in its last scrape: \(exporterTotals.description)")
         print("counted by `sockdiag_count both`: \(referenceTotals.description)")
         print("\nmemory after \(runs + 3) plain and 3 gzip scrapes:")

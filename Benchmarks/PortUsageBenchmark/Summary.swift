@@ -9,24 +9,26 @@ struct Summary {
         print("\n## summary (for the README)\n")
         print("| | population a: \(small.shape.summary) | population b: \(large.shape.summary) |")
         print("|---|---|---|")
-        let procfsRow = exporter.hasSocketSource ? PopulationRun.procfsRow : nil
-        var rows: [(String, String?)] = [
+        var rows: [(String, String)] = [
             ("our scrape, listeners only", PopulationRun.listenersRow),
             ("C sock_diag reference, listeners", PopulationRun.referenceListenersRow),
-            ("our scrape, listeners + connections (default)", small.defaultsRowName),
+            ("our scrape, listeners + connections", PopulationRun.connectionsRow),
             ("C sock_diag reference, listeners + connections", PopulationRun.referenceBothRow),
         ]
-        if let procfsRow { rows.append(("our scrape, `--socket.source=procfs`", procfsRow)) }
+        if exporter.defaults != nil { rows.append(("our scrape, default flags", PopulationRun.defaultsRow)) }
+        if exporter.hasSocketSource {
+            rows.append(
+                ("our scrape, listeners + connections, `--socket.source=procfs`", PopulationRun.procfsRow))
+        }
         rows += [
             ("`ss -tuln`", "`ss -tuln` (a process)"), ("`ss -tan`", "`ss -tan` (a process)"),
             ("`cat /proc/net/{tcp,tcp6,udp,udp6}`", PopulationRun.catRow),
         ]
         for (label, row) in rows {
-            guard let row else { continue }
             print("| \(label) | \(cell(small, row)) | \(cell(large, row)) |")
         }
         let sources = large.exporterTotals.sources.sorted().joined(separator: ", ")
-        print("\nthe default configuration read its sockets from: \(sources)")
+        print("\nthe listeners + connections configuration read its sockets from: \(sources)")
         let peaks = large.memory.map { "\($0.0): \(formatMiB($0.1.peak))" }
         print("peak RSS with population b open: " + peaks.joined(separator: "; "))
         if let node = large.nodeExporterMemory {
@@ -39,8 +41,7 @@ struct Summary {
     }
 
     /// "12.3 ms (1.05x C)": the median and the ratio to the row's reference.
-    private func cell(_ run: PopulationRun, _ name: String) -> String {
-        let rowName = name == small.defaultsRowName ? run.defaultsRowName : name
+    private func cell(_ run: PopulationRun, _ rowName: String) -> String {
         let row = run.table.rows.first { $0.name == rowName }!
         let to = row.reference == PopulationRun.catRow ? "cat" : "C"
         let ratio = row.reference == row.name ? "" : " (\(formatRatio(run.table.ratio(rowName))) \(to))"

@@ -19,7 +19,7 @@ do {
     let reference = arguments[2]
     let nodeExporter = arguments.count == 4 ? arguments[3] : nil
     print("# port_usage_exporter benchmark")
-    print("exporter: \(exporter.binary); default socket source: \(exporter.defaultSource)")
+    print("exporter: \(exporter.binary)")
 
     let small = try PopulationRun(
         .small, runs: 30, exporter: exporter, reference: reference, nodeExporter: nil)
@@ -37,18 +37,18 @@ do {
         large.table.ratio(PopulationRun.listenersRow), limit: Budgets.listenersToReference)
     budgets.ratio(
         "b: listeners + connections, our scrape / `sockdiag_count both`",
-        large.table.ratio(large.defaultsRowName), limit: Budgets.connectionsToReference)
-    let procfsRow = exporter.hasSocketSource ? PopulationRun.procfsRow : small.defaultsRowName
+        large.table.ratio(PopulationRun.connectionsRow), limit: Budgets.connectionsToReference)
+    let procfsRow = exporter.hasSocketSource ? PopulationRun.procfsRow : PopulationRun.connectionsRow
     budgets.ratio(
         "a: procfs source, our scrape / `cat` of the four tables",
         small.table.median(procfsRow) / small.table.median(PopulationRun.catRow), limit: Budgets.procfsToCat)
-    let peak = large.memory.first { $0.0 == large.defaultsRowName }!.1.peak
+    let (peakName, peak) = large.budgetedPeak
     budgets.check(
-        "b: peak RSS of the exporter (default flags)", formatMiB(peak),
+        "b: peak RSS, \(peakName)", formatMiB(peak),
         limit: "<= \(formatMiB(Budgets.peakRSSKiB))", met: peak <= Budgets.peakRSSKiB)
     if let node = large.nodeExporterMemory {
         budgets.check(
-            "b: peak RSS of the exporter (default flags) vs node_exporter's", formatMiB(peak),
+            "b: peak RSS, \(peakName), vs node_exporter's", formatMiB(peak),
             limit: "<= node_exporter's \(formatMiB(node.peak))", met: peak <= node.peak)
     } else {
         print("- node_exporter not given: its peak RSS was not measured")
