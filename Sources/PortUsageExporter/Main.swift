@@ -24,6 +24,7 @@ struct PortUsageExporterCommand: AsyncParsableCommand {
     /// Parses the command line, then runs the command. A bad flag is one line on standard error and exit
     /// code 2; a failure at run time is one line and exit code 1.
     static func main() async {
+        MallocTuning.shareOneArena()
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()
