@@ -2,7 +2,8 @@
 # The whole test suite: installs what is missing (Debian: prometheus for promtool and the server,
 # prometheus-pushgateway, prometheus-node-exporter, openssl, systemd for systemd-analyze; util-linux,
 # bubblewrap, libseccomp2 and the system python3 to run the exporter under the deployments' security
-# settings; PyPI, in .build/venv: Tests/e2e/requirements.txt), checks formatting, builds, then runs the
+# settings; chromium to load the landing page in a real browser; iproute2 for ss; PyPI, in .build/venv:
+# Tests/e2e/requirements.txt), checks formatting, builds, then runs the
 # Swift tests (plain, under ThreadSanitizer, under AddressSanitizer with leak detection), a short fuzz run
 # of the input parsers, and the end-to-end tests: the built binary, unprivileged, against real sockets on
 # loopback, a real Prometheus, Pushgateway and node_exporter, the alert rules (promtool), the dashboard,
@@ -13,7 +14,7 @@ source scripts/lib.sh
 ensure_build_deps
 ensure_apt prometheus:promtool prometheus:prometheus prometheus-pushgateway:prometheus-pushgateway \
   prometheus-node-exporter:prometheus-node-exporter openssl:openssl systemd:systemd-analyze \
-  python3:/usr/bin/python3 util-linux:setpriv bubblewrap:bwrap \
+  python3:/usr/bin/python3 util-linux:setpriv bubblewrap:bwrap chromium:chromium iproute2:ss \
   "libseccomp2:/usr/lib/$(uname -m)-linux-gnu/libseccomp.so.2"
 python3 -c 'import venv, ensurepip' 2>/dev/null || install_apt python3-venv
 

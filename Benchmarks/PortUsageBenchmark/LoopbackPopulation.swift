@@ -2,97 +2,102 @@
     import Glibc
 #endif
 
-/// Real sockets on 127.0.0.1: listeners, and established connections to them, all closed by ``close()``.
+/// Real sockets on loopback (127.0.0.1, 127.0.1.1 and ::1) in the shape of a ``PopulationShape``: TCP
+/// listeners, unconnected UDP sockets, and established connections spread evenly over the listeners. All of
+/// them are closed by ``close()``, without leaving TIME_WAIT sockets behind.
 ///
-/// The server side of each connection is left in its listener's accept queue: the kernel lists it as
-/// established like an accepted one, and it costs this process no file descriptor. Every socket is
-/// close-on-exec, so the exporter the benchmark starts does not inherit them (its `process_open_fds`
-/// would otherwise list 11,000 descriptors on every scrape).
+/// The listeners and UDP sockets are this process's; the clients belong to ``ClientHelpers`` processes (the
+/// open-files limit). The server side of each connection is left in its listener's accept queue: the kernel
+/// lists it as established like an accepted one, and it costs no file descriptor. Every socket is
+/// close-on-exec, so the processes the benchmark starts do not inherit them.
+///
+/// Client ports are chosen by ``ClientPlan`` rather than by the kernel: `connect` alone would spread 100,000
+/// clients over every port of `net.ipv4.ip_local_port_range`, and for as long as they live other programs on
+/// this machine could not `bind` to port 0. Instead the clients bind a few thousand ports at the top of the
+/// range with `SO_REUSEADDR`, each shared by about 25 clients that connect to different listeners.
 final class LoopbackPopulation {
-    private(set) var descriptors: [Int32] = []
-    /// The listeners' ports, in the order they were opened.
+    let shape: PopulationShape
+    private(set) var listeners: [Int32] = []
+    private(set) var udpSockets: [Int32] = []
+    private var helpers: ClientHelpers?
+    /// The TCP listeners' ports, in the order they were opened.
     private(set) var ports: [Int] = []
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// Opens `listeners` listening sockets and `connections` connections spread evenly over them (at most
-    /// 128 a listener: its backlog).
-    init(listeners: Int, connections: Int) throws {
-        var limit = rlimit()
-        getrlimit(openFilesResource, &limit)
-        let needed = rlim_t(listeners + connections + 256)
-        if limit.rlim_cur < needed {
-            // Root may raise the hard limit too; anyone else gets as far as the hard limit allows.
-            var raised = rlimit(rlim_cur: needed, rlim_max: max(needed, limit.rlim_max))
-            if setrlimit(openFilesResource, &raised) != 0 {
-                limit.rlim_cur = limit.rlim_max
-                setrlimit(openFilesResource, &limit)
-                guard limit.rlim_max >= needed else {
-                    throw Failure(
-                        description:
-                            "need \(needed) open files, the hard limit is \(limit.rlim_max) (ulimit -Hn)")
-                }
-            }
+    init(_ shape: PopulationShape) throws {
+        self.shape = shape
+        try OpenFileLimit.raise(to: shape.tcpListeners + shape.udpSockets + 1024)
+        do {
+            try openListeners()
+            guard shape.connections > 0 else { return }
+            let plan = try ClientPlan(
+                listenerPorts: ports.map { UInt16($0) }, connections: shape.connections,
+                ipv6Every: shape.ipv6Every)
+            let planPath = "/tmp/port-usage-bench-plan-\(getpid())"
+            defer { unlink(planPath) }
+            try writeFile(planPath, plan.text)
+            helpers = try ClientHelpers(planPath: planPath, connections: shape.connections)
+        } catch {
+            close()
+            throw error
         }
-        var listenerDescriptors: [Int32] = []
-        for _ in 0..<listeners {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            var address = Self.loopback(port: 0)
-            guard fd >= 0, Self.withSockaddr(&address, { bind(fd, $0, $1) }) == 0, listen(fd, 128) == 0 else {
+    }
+
+    /// Whether listener `index` (or UDP socket `index`) is on `::1`.
+    private func isIPv6(_ index: Int) -> Bool { index % shape.ipv6Every == shape.ipv6Every - 1 }
+
+    private func openListeners() throws {
+        let backlog = Int32(
+            max(128, (shape.connections + shape.tcpListeners - 1) / max(1, shape.tcpListeners) + 8))
+        for index in 0..<shape.tcpListeners {
+            let address: LoopbackAddress = isIPv6(index) ? .ipv6() : .ipv4()
+            let fd = address.socket(SOCK_STREAM)
+            guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+            listeners.append(fd)
+            guard address.bind(fd), listen(fd, backlog) == 0 else {
                 throw Failure(description: "listener: errno \(errno)")
             }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            Self.withSockaddr(&address) { pointer, _ in _ = getsockname(fd, pointer, &length) }
-            ports.append(Int(UInt16(bigEndian: address.sin_port)))
-            listenerDescriptors.append(fd)
+            ports.append(Int(LoopbackAddress.boundPort(of: fd)))
         }
-        descriptors = listenerDescriptors
-        for index in 0..<connections {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            var address = Self.loopback(port: UInt16(ports[index % listeners]))
-            guard fd >= 0, Self.withSockaddr(&address, { connect(fd, $0, $1) }) == 0 else {
-                throw Failure(description: "connect: errno \(errno)")
-            }
-            descriptors.append(fd)
+        for index in 0..<shape.udpSockets {
+            let address: LoopbackAddress = isIPv6(index) ? .ipv6() : .ipv4()
+            let fd = address.socket(SOCK_DGRAM)
+            guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+            udpSockets.append(fd)
+            guard address.bind(fd) else { throw Failure(description: "UDP bind: errno \(errno)") }
         }
     }
 
     /// A connected TCP socket to 127.0.0.1:`port`, close-on-exec; the caller closes it.
     static func connectLoopback(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = loopback(port: UInt16(port))
-        guard fd >= 0, withSockaddr(&address, { connect(fd, $0, $1) }) == 0 else {
+        let address = LoopbackAddress.ipv4(port: UInt16(port))
+        let fd = address.socket(SOCK_STREAM)
+        guard fd >= 0, address.connect(fd) else {
+            let error = errno
             if fd >= 0 { Glibc.close(fd) }
-            throw Failure(description: "connect to \(port): errno \(errno)")
+            throw Failure(description: "connect to \(port): errno \(error)")
         }
         return fd
     }
 
+    /// A loopback TCP port that is free now (bound once by a listener that is closed again).
+    static func freePort() throws -> Int {
+        let address = LoopbackAddress.ipv4()
+        let fd = address.socket(SOCK_STREAM)
+        defer { Glibc.close(fd) }
+        guard fd >= 0, address.bind(fd) else { throw Failure(description: "bind: errno \(errno)") }
+        return Int(LoopbackAddress.boundPort(of: fd))
+    }
+
+    /// Closes clients first (each sends a reset), then the listeners with their accept queues.
     func close() {
-        for fd in descriptors { Glibc.close(fd) }
-        descriptors = []
-    }
-
-    private static func loopback(port: UInt16) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-        return address
-    }
-
-    @discardableResult
-    private static func withSockaddr<T>(
-        _ address: inout sockaddr_in, _ body: (UnsafeMutablePointer<sockaddr>, socklen_t) -> T
-    ) -> T {
-        withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                body($0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+        helpers?.stop()
+        helpers = nil
+        for fd in listeners + udpSockets { Glibc.close(fd) }
+        listeners = []
+        udpSockets = []
     }
 }
-
-private let openFilesResource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)

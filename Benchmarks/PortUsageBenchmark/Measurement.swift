@@ -1,5 +1,3 @@
-import PortUsageCore
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -41,12 +39,17 @@ enum Subprocess {
 
     /// Runs a program to completion with its output discarded.
     static func run(_ arguments: [String]) throws {
-        let pid = try spawn(arguments, standardError: "/dev/null", errorFlags: O_WRONLY)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        guard status == 0 else {
-            throw Failure(description: "\(arguments.joined(separator: " ")) exited with \(status)")
-        }
+        try wait(for: spawn(arguments, standardError: "/dev/null", errorFlags: O_WRONLY), arguments)
+    }
+
+    /// Runs a program to completion and returns its standard output (and standard error).
+    static func output(_ arguments: [String]) throws -> String {
+        let path = "/tmp/port-usage-bench-output-\(getpid())"
+        defer { unlink(path) }
+        let flags = O_WRONLY | O_CREAT | O_TRUNC
+        try wait(
+            for: spawn(arguments, standardOutput: path, standardError: path, errorFlags: flags), arguments)
+        return try readSmallFile(path)
     }
 
     /// Starts a program in the background with its standard error going to `logPath`.
@@ -54,13 +57,26 @@ enum Subprocess {
         try spawn(arguments, standardError: logPath, errorFlags: O_WRONLY | O_CREAT | O_TRUNC)
     }
 
-    private static func spawn(_ arguments: [String], standardError: String, errorFlags: Int32) throws -> pid_t
-    {
+    private static func wait(for pid: pid_t, _ arguments: [String]) throws {
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        guard status == 0 else {
+            throw Failure(description: "\(arguments.joined(separator: " ")) exited with \(status)")
+        }
+    }
+
+    private static func spawn(
+        _ arguments: [String], standardOutput: String = "/dev/null", standardError: String, errorFlags: Int32
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, standardError, errorFlags, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 1, standardOutput, errorFlags | O_WRONLY, 0o644)
+        if standardError == standardOutput {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, standardError, errorFlags, 0o644)
+        }
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()
@@ -77,4 +93,12 @@ func formatMilliseconds(_ seconds: Double) -> String {
 
 func formatRatio(_ value: Double) -> String {
     "\((value * 100).rounded() / 100)x"
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
 }

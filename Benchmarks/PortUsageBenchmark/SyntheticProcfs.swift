@@ -1,5 +1,3 @@
-import PortUsageCore
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -19,13 +17,13 @@ struct SyntheticProcfs {
         root = String(cString: created)
         mkdir(root + "/net", 0o755)
         lineCount = lines
-        let shares: [(SocketTable, Double)] = [(.tcp, 0.6), (.tcp6, 0.2), (.udp, 0.1), (.udp6, 0.1)]
+        let shares: [(ProcNetTable, Double)] = [(.tcp, 0.6), (.tcp6, 0.2), (.udp, 0.1), (.udp6, 0.1)]
         for (table, share) in shares {
             try write(table: table, lines: Int(Double(lines) * share))
         }
     }
 
-    var files: [String] { SocketTable.allCases.map { root + "/net/" + $0.rawValue } }
+    var files: [String] { ProcNetTable.allCases.map { root + "/net/" + $0.rawValue } }
 
     func remove() {
         for file in files { unlink(file) }
@@ -33,8 +31,8 @@ struct SyntheticProcfs {
         rmdir(root)
     }
 
-    private func write(table: SocketTable, lines: Int) throws {
-        let isIPv6 = table.family == .ipv6
+    private func write(table: ProcNetTable, lines: Int) throws {
+        let isIPv6 = table.isIPv6
         let loopback = isIPv6 ? "00000000000000000000000001000000" : "0100007F"
         let wildcard = isIPv6 ? String(repeating: "0", count: 32) : "00000000"
         let listeners = max(1, lines / 100)
@@ -48,9 +46,9 @@ struct SyntheticProcfs {
             if slot < listeners {
                 line = (
                     slot % 2 == 0 ? loopback : wildcard, 10000 + slot, wildcard, 0,
-                    table.transport == .tcp ? "0A" : "07"
+                    table.isTCP ? "0A" : "07"
                 )
-            } else if table.transport == .tcp {
+            } else if table.isTCP {
                 let onListener = slot % 2 == 0
                 line = (
                     loopback, onListener ? 10000 + slot % listeners : 32768 + slot % 28000, loopback,

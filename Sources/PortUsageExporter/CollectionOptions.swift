@@ -123,6 +123,29 @@ struct CollectionOptions: ParsableArguments {
         }.map { ($0.enables ? "--collector." : "--no-collector.") + $0.name }
     }
 
+    /// The listeners now, classified, judged by `--policy.file` and owned, with the errors of the tables
+    /// that could not be read; for `list` and `lookup`.
+    func listListeners(registry: IANARegistry, logger: Logger) throws -> (
+        listeners: [ListedListener], failures: [SocketSourceError]
+    ) {
+        let policy = try makePolicyReloader(logger: logger).store.current
+        let demand = SocketDemand(
+            tables: collectorOptions.tables, connections: false, everySocket: false, listenerSockets: true)
+        let snapshot = SocketSnapshot.take(
+            from: socketSource.makeSource(procfs: procfs, logger: logger), demand: demand, deadline: nil)
+        let sockets = snapshot.counts.listenerSockets
+        let owners = OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup").owners(of: sockets)
+            .owners
+        let listeners = ListedListener.list(
+            sockets, owners: owners, classifier: PortClassifier(registry: registry), policy: policy)
+        return (listeners, snapshot.outcomes.compactMap(\.failure))
+    }
+
+    /// The embedded registry, or the one in `--registry.file`.
+    func loadRegistry() throws -> IANARegistry {
+        try registryFile.map { try IANARegistry.load(csvFile: $0) } ?? IANARegistry.embedded
+    }
+
     /// Loads `--policy.file`, if given.
     func makePolicyReloader(logger: Logger) throws -> PolicyReloader {
         try PolicyReloader(path: policyFile, logger: logger)
@@ -141,7 +164,7 @@ struct CollectionOptions: ParsableArguments {
     func makeCollector(
         logger: Logger, policy: PolicyReloader, sinkStatistics: [SinkStatistics] = []
     ) throws -> PortUsageCollector {
-        let registry = try registryFile.map { try IANARegistry.load(csvFile: $0) } ?? IANARegistry.embedded
+        let registry = try loadRegistry()
         for flag in deprecatedFlags {
             logger.warning(
                 "deprecated flag: it will be removed in the next release; per-table collectors are now the listeners, connections and sockets collectors, and this flag only narrows the tables they read",
@@ -151,7 +174,8 @@ struct CollectionOptions: ParsableArguments {
             source: socketSource.makeSource(procfs: procfs, logger: logger),
             classifier: PortClassifier(registry: registry), options: collectorOptions, buildInfo: .current,
             sinkStatistics: sinkStatistics, policy: policy.store,
-            owners: OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup"), logger: logger,
+            owners: OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup"), procRoot: procfs,
+            logger: logger,
             advice: FlagAdvice.advice)
     }
 }

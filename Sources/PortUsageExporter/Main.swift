@@ -16,12 +16,15 @@ struct PortUsageExporterCommand: AsyncParsableCommand {
         commandName: "port_usage_exporter",
         abstract: "Prometheus exporter of listening sockets per port, labelled by IANA range and assignment.",
         version: BuildInfo.versionText,
-        subcommands: [ServeCommand.self, PushCommand.self, TextfileCommand.self],
+        subcommands: [
+            ServeCommand.self, PushCommand.self, TextfileCommand.self, ListCommand.self, LookupCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self)
 
     /// Parses the command line, then runs the command. A bad flag is one line on standard error and exit
     /// code 2; a failure at run time is one line and exit code 1.
     static func main() async {
+        MallocTuning.shareOneArena()
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()

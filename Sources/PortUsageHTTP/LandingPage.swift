@@ -9,6 +9,20 @@ struct LandingPage: Sendable {
     let buildInfo: BuildInfo
     let telemetryPath: String
 
+    /// `unassigned` for a system or user port that IANA has not assigned, `unexpected` for a listener the
+    /// policy does not expect.
+    static func marks(of series: ListenerSeries, policy: PortPolicy?) -> [String] {
+        var marks: [String] = []
+        if series.classification?.isUnassignedOutsideDynamicRange == true { marks.append("unassigned") }
+        if policy?.isUnexpected(series) == true { marks.append("unexpected") }
+        return marks
+    }
+
+    /// The distinct non-empty values, sorted, joined by commas.
+    private static func distinct(_ values: [String]) -> String {
+        Set(values.filter { !$0.isEmpty }).sorted().joined(separator: ", ")
+    }
+
     func render(_ scrape: Scrape) -> String {
         let listeners = scrape.listeners
         let total = listeners.reduce(0) { $0 + $1.count }
@@ -18,13 +32,18 @@ struct LandingPage: Sendable {
         let failed = scrape.outcomes.filter { !$0.success }.map(\.collector)
         var rows = ""
         for series in listeners {
+            let owners = scrape.owners.filter { $0.owns(series) }
+            let marks = Self.marks(of: series, policy: scrape.policy)
             let cells = [
                 series.port.description, series.transport.rawValue, series.family.rawValue,
                 series.exposure.rawValue,
                 series.classification?.service ?? "", series.classification?.range.rawValue ?? "other",
                 series.classification?.assignment.rawValue ?? "other", String(series.count),
+                Self.distinct(owners.map(\.user)), Self.distinct(owners.map(\.unit)),
+                Self.distinct(owners.map(\.process)), marks.joined(separator: ", "),
             ]
-            rows += "<tr>" + cells.map { "<td>\($0.htmlEscaped)</td>" }.joined() + "</tr>\n"
+            let rowClass = marks.isEmpty ? "" : " class=\"\(marks.joined(separator: " "))\""
+            rows += "<tr\(rowClass)>" + cells.map { "<td>\($0.htmlEscaped)</td>" }.joined() + "</tr>\n"
         }
         let path = telemetryPath.htmlEscaped
         return """
@@ -32,7 +51,8 @@ struct LandingPage: Sendable {
             <html lang="en">
             <head><meta charset="utf-8"><title>Port Usage Exporter</title>
             <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}\
-            td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}</style></head>
+            td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}\
+            tr.unassigned td{background:#fff3cd}tr.unexpected td{background:#f8d7da;font-weight:bold}</style></head>
             <body>
             <h1>Port Usage Exporter</h1>
             <p>Version \(buildInfo.version.htmlEscaped) (revision \(buildInfo.revision.htmlEscaped), \
@@ -43,7 +63,7 @@ struct LandingPage: Sendable {
             ports that IANA has not assigned.\(failed.isEmpty ? "" : " Failed collectors: \(failed.joined(separator: ", ").htmlEscaped).")</p>
             <table>
             <tr><th>port</th><th>protocol</th><th>family</th><th>exposure</th><th>service</th><th>range</th>\
-            <th>assignment</th><th>sockets</th></tr>
+            <th>assignment</th><th>sockets</th><th>user</th><th>unit</th><th>process</th><th>notes</th></tr>
             \(rows)</table>
             </body>
             </html>

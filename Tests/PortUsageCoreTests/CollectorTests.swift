@@ -22,6 +22,7 @@ struct CollectorTests {
             source: ProcNetSource(procRoot: procRoot), classifier: PortClassifier(registry: .embedded),
             options: options, buildInfo: buildInfo,
             owners: OwnerResolver(procRoot: procRoot, cgroupRoot: procRoot + "/no-cgroups"),
+            procRoot: procRoot,
             logger: Logger(label: "test"))
     }
 
@@ -75,7 +76,17 @@ struct CollectorTests {
         #expect(
             samples(scrape, "port_usage_scrape_collector_success") == [
                 "collector=listeners": 1, "collector=connections": 1, "collector=changes": 1,
-                "collector=owners": 1, "collector=sockets": 1, "collector=process": 1,
+                "collector=owners": 1, "collector=sockets": 1, "collector=ephemeral": 1,
+                "collector=process": 1,
+            ])
+        // Client sides on 54900, 54910, 54920 (to 17001), 42834 (TIME_WAIT, to 17002), 53160 and 53174 (to
+        // [::1]:17003); the range 32768-60999 less 11 reserved ports.
+        #expect(samples(scrape, "port_usage_ephemeral_ports_range_size") == ["": 28_221])
+        #expect(
+            samples(scrape, "port_usage_ephemeral_ports_in_use") == ["protocol=tcp": 6, "protocol=udp": 0])
+        #expect(
+            samples(scrape, "port_usage_ephemeral_ports_max_per_destination") == [
+                "protocol=tcp": 3, "protocol=udp": 0,
             ])
         // The fixture's sockets belong to root; no process of the fixture tree holds them.
         let owners = samples(scrape, "port_usage_listener_owner_info")
@@ -113,7 +124,10 @@ struct CollectorTests {
             .map {
                 $0.labels[0].value
             }
-        #expect(collectors == ["changes", "connections", "listeners", "owners", "process", "sockets"])
+        #expect(
+            collectors == [
+                "changes", "connections", "ephemeral", "listeners", "owners", "process", "sockets",
+            ])
         let names = String(
             decoding: ExpositionEncoder.encode(scrape.families, format: .prometheusText), as: UTF8.self
         )
@@ -133,7 +147,8 @@ struct CollectorTests {
         #expect(
             samples(scrape, "port_usage_scrape_collector_success") == [
                 "collector=listeners": 0, "collector=connections": 1, "collector=changes": 0,
-                "collector=owners": 0, "collector=sockets": 0, "collector=process": 1,
+                "collector=owners": 0, "collector=sockets": 0, "collector=ephemeral": 0,
+                "collector=process": 1,
             ])
         #expect(samples(scrape, "port_usage_listeners").count == 6)
         #expect(
@@ -146,7 +161,9 @@ struct CollectorTests {
         let root = TemporaryProcfs(files: [
             "tcp": try FileReader.readText(Fixtures.procRoot + "/net/tcp", limit: 1 << 20)
         ])
-        let scrape = collector(procRoot: root.path).collect()
+        // (The tree has no sysctls for the ephemeral collector: a tree without them fails it.)
+        let options = CollectorOptions(enabled: Self.everyCollector.subtracting([.ephemeral]))
+        let scrape = collector(procRoot: root.path, options: options).collect()
         #expect(samples(scrape, "port_usage_scrape_collector_success").values.allSatisfy { $0 == 1 })
         #expect(samples(scrape, "port_usage_listeners").count == 4)
     }

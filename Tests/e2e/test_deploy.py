@@ -81,6 +81,10 @@ def test_systemd_units_verify_and_are_hardened(tmp_path):
                       "CapabilityBoundingSet=\n", "SystemCallFilter=setrlimit prlimit64\n", "LimitNOFILE=8192:8192\n",
                       "EnvironmentFile=-/etc/default/port_usage_exporter"]:
         assert directive in main
+    # The owners collector: other users' sockets keep their uid (no private user namespace), and their
+    # processes stay visible (ProtectProc=default); the capabilities for process names are named.
+    assert "\nPrivateUsers=" not in main and "\nProtectProc=default\n" in main
+    assert "#AmbientCapabilities=CAP_SYS_PTRACE CAP_DAC_READ_SEARCH\n" in main
 
 
 def test_dockerfile_is_hadolint_clean_and_multi_stage():

@@ -33,6 +33,8 @@ public final class ListenerHistory: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The label text of each key, shared by the first-seen and last-seen series and across scrapes.
+    private let labelSets = LabelSetCache<TrackedListener>()
 
     public init(retention: Duration = .seconds(3600), capacity: Int = 10_000) {
         self.retention = retention
@@ -87,6 +89,7 @@ public final class ListenerHistory: Sendable {
     func families() -> [MetricFamily] {
         let state = state.withLock { $0 }
         let entries = state.entries.sorted { $0.key < $1.key }
+        let sets = labelSets.labelSets(for: entries, key: \.key, labels: \.key.labels)
         var changes: [Sample] = []
         for transport in TransportProtocol.allCases {
             for range in PortRange.allCases {
@@ -107,13 +110,13 @@ public final class ListenerHistory: Sendable {
                 help:
                     "Unix time a listener key was first seen; equal to port_usage_listener_tracking_since_timestamp_seconds when it was there before tracking began.",
                 type: .gauge,
-                samples: entries.map { Sample(labels: $0.key.labels, value: $0.value.firstSeen) }),
+                samples: zip(entries, sets).map { Sample(labelSet: $1, value: $0.value.firstSeen) }),
             MetricFamily(
                 name: "port_usage_listener_last_seen_timestamp_seconds",
                 help:
                     "Unix time a listener key was last seen; kept for the retention window after it closed.",
                 type: .gauge,
-                samples: entries.map { Sample(labels: $0.key.labels, value: $0.value.lastSeen) }),
+                samples: zip(entries, sets).map { Sample(labelSet: $1, value: $0.value.lastSeen) }),
             MetricFamily(
                 name: "port_usage_listener_changes_total",
                 help: "Listener keys that opened or closed since tracking began, by protocol and IANA range.",

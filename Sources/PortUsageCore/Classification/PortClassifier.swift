@@ -6,6 +6,12 @@ public struct PortClassification: Sendable, Equatable {
     public var service: String
     /// The registry's description of the service or reservation.
     public var description: String
+
+    /// A port of the system or user range that IANA has not assigned: where a listener deserves a look
+    /// (every dynamic port is unassigned, so those are not marked).
+    public var isUnassignedOutsideDynamicRange: Bool {
+        assignment != .assigned && range != .dynamic
+    }
 }
 
 /// Labels ports by range and IANA assignment.

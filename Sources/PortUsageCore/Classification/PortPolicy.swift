@@ -52,11 +52,13 @@ public struct PortPolicy: Sendable, Equatable {
     /// Whether a listener series is in a watched range and matches no expected listener. The `other`
     /// bucket has no port to judge and is never unexpected.
     public func isUnexpected(_ series: ListenerSeries) -> Bool {
-        guard case .port(let port) = series.port, watchedRanges.contains(PortRange(port: port)) else {
-            return false
-        }
-        return !expected.contains {
-            $0.matches(port: port, transport: series.transport, exposure: series.exposure)
-        }
+        guard case .port(let port) = series.port else { return false }
+        return isUnexpected(port: port, transport: series.transport, exposure: series.exposure)
+    }
+
+    /// Whether a listener on `port` is in a watched range and matches no expected listener.
+    public func isUnexpected(port: UInt16, transport: TransportProtocol, exposure: Exposure) -> Bool {
+        watchedRanges.contains(PortRange(port: port))
+            && !expected.contains { $0.matches(port: port, transport: transport, exposure: exposure) }
     }
 }

@@ -25,10 +25,13 @@ public struct CollectorOptions: Sendable, Equatable {
 
     /// What the enabled collectors need read; no table when no socket collector runs.
     public var demand: SocketDemand {
-        let readsSockets = !enabled.isDisjoint(with: [.listeners, .connections, .changes, .owners, .sockets])
+        let readsSockets = !enabled.isDisjoint(with: [
+            .listeners, .connections, .changes, .owners, .sockets, .ephemeral,
+        ])
         return SocketDemand(
             tables: readsSockets ? tables : [], connections: enabled.contains(.connections),
-            everySocket: enabled.contains(.sockets), listenerSockets: enabled.contains(.owners))
+            everySocket: !enabled.isDisjoint(with: [.sockets, .ephemeral]),
+            listenerSockets: enabled.contains(.owners), localPorts: enabled.contains(.ephemeral))
     }
 }
 

@@ -20,12 +20,14 @@ public final class PortUsageCollector: Sendable {
     private let skippedTotals = Mutex<[SkippedInputKey: Int]>([:])
     /// The listener history of the `changes` collector, when it runs.
     private let history: ListenerHistory?
+    /// The owner resolver of the `owners` collector, when it runs.
+    private let owners: OwnerResolver?
 
     public init(
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
         processMetrics: ProcessMetrics = ProcessMetrics(), sinkStatistics: [SinkStatistics] = [],
         policy: PolicyStore = PolicyStore(policy: nil), owners: OwnerResolver = OwnerResolver(),
-        logger: Logger,
+        procRoot: String = "/proc", logger: Logger,
         advice: @escaping CollectionAdvice = { _ in nil }
     ) {
         self.source = source
@@ -40,14 +42,16 @@ public final class PortUsageCollector: Sendable {
             options.enabled.contains(.changes)
             ? ListenerHistory(retention: options.changeRetention, capacity: options.changeCapacity) : nil
         self.history = history
+        self.owners = options.enabled.contains(.owners) ? owners : nil
         self.advice = advice
         collectors = options.enabled.sorted().map { name in
             switch name {
             case .listeners: (name, ListenersCollector())
             case .connections: (name, ConnectionsCollector())
             case .changes: (name, ChangesCollector(history: history!))
-            case .owners: (name, OwnersCollector(resolver: owners, log: log))
+            case .owners: (name, OwnersCollector())
             case .sockets: (name, SocketsCollector())
+            case .ephemeral: (name, EphemeralCollector(procRoot: procRoot))
             case .process: (name, ProcessCollector(metrics: processMetrics))
             }
         }
@@ -96,14 +100,20 @@ public final class PortUsageCollector: Sendable {
         let limits = CardinalityGuard(maxPorts: options.maxPortsPerProtocol, counts: snapshot.counts)
         warnAboutOverflow(limits)
         let policy = policy.current
+        let ownersStart = clock.now
+        let ownerships = resolveOwners(of: snapshot.counts.listenerSockets, limits: limits)
+        let ownersSeconds = (clock.now - ownersStart).seconds
         let context = CollectionContext(
             snapshot: snapshot,
             listeners: ListenerSeries.series(
                 of: snapshot.counts, classifier: classifier, limits: limits, policy: policy),
-            policy: policy, limits: limits)
+            owners: ownerships, policy: policy,
+            limits: limits)
         var families: [MetricFamily] = []
         let outcomes = collectors.map { name, collector in
-            run(name, collector, context, into: &families)
+            var outcome = run(name, collector, context, into: &families)
+            if name == .owners { outcome.durationSeconds += ownersSeconds }
+            return outcome
         }
         families += SelfMetrics(buildInfo: buildInfo, registry: classifier.registry).families(
             outcomes: outcomes, skippedInput: recordSkippedInput(snapshot), sources: sources())
@@ -115,7 +125,31 @@ public final class PortUsageCollector: Sendable {
                 "assemble_seconds": "\((clock.now - start).seconds)",
                 "listener_series": "\(context.listeners.count)",
             ])
-        return Scrape(families: families, listeners: context.listeners, outcomes: outcomes)
+        return Scrape(
+            families: families, listeners: context.listeners, owners: context.owners, policy: policy,
+            outcomes: outcomes)
+    }
+
+    /// The owners of `sockets`, saying once why process names are missing when processes of other users
+    /// could not be read.
+    private func resolveOwners(of sockets: [ListenerSocket], limits: CardinalityGuard) -> [ListenerOwnership]
+    {
+        guard let owners else { return [] }
+        let resolved = owners.owners(of: sockets)
+        let unnamed = zip(sockets, resolved.owners).filter { $0.inode != 0 && $1.processes.isEmpty }.count
+        let subject = "owners privilege"
+        if resolved.denied > 0 && unnamed > 0 {
+            log.log(
+                .warning,
+                "process names of listeners owned by other users are not readable; the process label is empty for them. Reading them needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
+                about: subject, fingerprint: "denied",
+                metadata: [
+                    "unreadable_processes": "\(resolved.denied)", "listeners_without_process": "\(unnamed)",
+                ])
+        } else if unnamed == 0 {
+            log.clear(subject)
+        }
+        return ListenerOwnership.of(sockets, owners: resolved.owners, limits: limits)
     }
 
     /// Runs one collector, timed; its duration includes the reads of the tables it needed.
@@ -153,7 +187,7 @@ public final class PortUsageCollector: Sendable {
         switch name {
         case .listeners, .owners, .changes: outcome.coversListeners
         case .connections: outcome.table.transport == .tcp
-        case .sockets: outcome.selection == .everything
+        case .sockets, .ephemeral: outcome.selection == .everything
         case .process: false
         }
     }

@@ -10,5 +10,9 @@ public struct CollectorOutcome: Sendable, Equatable {
 public struct Scrape: Sendable {
     public var families: [MetricFamily]
     public var listeners: [ListenerSeries]
+    /// The owners of the listeners, when the `owners` collector runs.
+    public var owners: [ListenerOwnership]
+    /// The policy in force when collected; nil without a policy file.
+    public var policy: PortPolicy?
     public var outcomes: [CollectorOutcome]
 }

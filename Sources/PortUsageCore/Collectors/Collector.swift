@@ -3,6 +3,8 @@ public struct CollectionContext: Sendable {
     public var snapshot: SocketSnapshot
     /// The `port_usage_listeners` series: the snapshot's listeners classified, within the cardinality limit.
     public var listeners: [ListenerSeries]
+    /// The owners of the listeners, when the `owners` collector runs.
+    public var owners: [ListenerOwnership]
     /// The policy in force; nil without a policy file.
     public var policy: PortPolicy?
     /// Which ports keep their own series.

@@ -13,13 +13,16 @@ public enum CollectorName: String, Sendable, CaseIterable, Comparable {
     /// Every socket by state (`port_usage_sockets`). Off by default: it makes every table be read whole,
     /// connections included, which is what the kernel-side selection saves on busy hosts.
     case sockets
+    /// Ephemeral port pressure (`port_usage_ephemeral_ports_*`). Off by default: like `sockets`, it reads
+    /// every socket.
+    case ephemeral
     /// The exporter's own `process_*` metrics.
     case process
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Whether the collector runs unless disabled.
-    public var isEnabledByDefault: Bool { self != .sockets }
+    public var isEnabledByDefault: Bool { self != .sockets && self != .ephemeral }
 
     /// One line on what the collector exports.
     public var summary: String {
@@ -31,6 +34,8 @@ public enum CollectorName: String, Sendable, CaseIterable, Comparable {
         case .owners:
             "the user, unit and process owning each listener; process names need root or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
         case .sockets: "every socket by state; reads every socket of every table"
+        case .ephemeral:
+            "ephemeral port pressure, host-wide and toward the busiest destination; reads every socket"
         case .process: "the exporter's own process_* metrics"
         }
     }

@@ -18,9 +18,14 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
     /// `family << 24 | port << 8 | state` of each non-listening TCP socket, until ``finish()``.
     private var pendingConnections: [UInt32] = []
 
-    public init(countsConnections: Bool, keepsListenerSockets: Bool = false) {
+    /// Whether local port usage is tallied (for the ephemeral-port collector).
+    public let talliesLocalPorts: Bool
+
+    public init(countsConnections: Bool, keepsListenerSockets: Bool = false, talliesLocalPorts: Bool = false)
+    {
         self.countsConnections = countsConnections
         self.keepsListenerSockets = keepsListenerSockets
+        self.talliesLocalPorts = talliesLocalPorts
     }
 
     /// The TCP listener ports counted so far, in either family.
@@ -29,6 +34,7 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
     public mutating func consume(_ record: SocketRecord) {
         let table = record.table
         stateCounts[Self.index(of: table) << 4 | Int(record.state.rawValue)] += 1
+        if talliesLocalPorts { counts.localPorts.add(record) }
         if record.isListener {
             let key = ListenerKey(
                 table: table, port: record.localPort, exposure: record.localAddress.exposure)

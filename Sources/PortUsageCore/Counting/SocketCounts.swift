@@ -31,6 +31,8 @@ public struct SocketCounts: Sendable, Equatable {
     /// Non-listening TCP sockets whose local port has a TCP listener in either family, by family, port and
     /// state: the inbound connections.
     public var connections: [ConnectionKey: Int] = [:]
+    /// Local ports held and connected, when the counter tallied them.
+    public var localPorts = LocalPortUsage()
     /// Every listener, when the counter kept them.
     public var listenerSockets: [ListenerSocket] = []
     /// Every socket read, by table and state; complete only for tables read whole.

@@ -8,14 +8,17 @@ public struct SocketDemand: Sendable, Equatable {
     public var everySocket: Bool
     /// Every listener one by one (owners, listings), not only counted.
     public var listenerSockets: Bool
+    /// Local port usage (the ephemeral-port collector); needs ``everySocket``.
+    public var localPorts: Bool
 
     public init(
         tables: [SocketTable] = SocketTable.allCases, connections: Bool, everySocket: Bool,
-        listenerSockets: Bool = false
+        listenerSockets: Bool = false, localPorts: Bool = false
     ) {
         self.tables = tables
         self.connections = connections
         self.everySocket = everySocket
         self.listenerSockets = listenerSockets
+        self.localPorts = localPorts
     }
 }

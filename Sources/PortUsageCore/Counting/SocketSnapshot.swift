@@ -19,7 +19,8 @@ public struct SocketSnapshot: Sendable {
         from source: some SocketSource, demand: SocketDemand, deadline: ContinuousClock.Instant?
     ) -> SocketSnapshot {
         var counter = SocketCounter(
-            countsConnections: demand.connections, keepsListenerSockets: demand.listenerSockets)
+            countsConnections: demand.connections, keepsListenerSockets: demand.listenerSockets,
+            talliesLocalPorts: demand.localPorts)
         var outcomes: [TableOutcome] = []
         for table in demand.tables {
             let selection: SocketSelection =

@@ -17,6 +17,9 @@ public struct PortSet: Sendable, Equatable {
         words[Int(port >> 6)] & (1 << UInt64(port & 63)) != 0
     }
 
+    /// How many ports are in the set.
+    public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
     /// Whether no port is in the set.
     public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 

@@ -25,56 +25,96 @@ public enum CompactRegistryTable {
         return text
     }
 
-    /// Reads the compact form back into a registry. Lines that do not parse are dropped and counted.
-    ///
-    /// Splits on UTF-8 bytes rather than Characters: this runs at every start.
+    /// Reads the compact form back into a registry, one line at a time: no array of lines or records is
+    /// built, which keeps the exporter's peak memory at start down. Lines that do not parse are dropped and
+    /// counted.
     public static func decode(_ text: String, source: IANARegistry.Source) -> (
         registry: IANARegistry, droppedLines: Int
     ) {
+        var builder = IANARegistry.Builder()
+        let header = forEachRecord(in: text) { builder.apply($0) }
+        return (
+            builder.build(source: source, updated: header.updated, recordCount: header.recordCount),
+            header.dropped
+        )
+    }
+
+    /// Reads the compact form back into its records. Lines that do not parse are dropped and counted.
+    public static func decodeRecords(_ text: String) -> (csv: RegistryCSV, droppedLines: Int) {
+        var records: [RegistryRecord] = []
+        let header = forEachRecord(in: text) { records.append($0) }
+        return (
+            RegistryCSV(records: records, updated: header.updated, recordCount: header.recordCount),
+            header.dropped
+        )
+    }
+
+    /// Calls `body` with each record of the compact text, splitting on UTF-8 bytes rather than Characters;
+    /// returns the header's fields and the number of lines dropped.
+    private static func forEachRecord(in text: String, _ body: (RegistryRecord) -> Void) -> (
+        updated: String, recordCount: Int, dropped: Int
+    ) {
         let newline = UInt8(ascii: "\n")
-        let tab = UInt8(ascii: "\t")
-        var lines = text.utf8.split(separator: newline)[...]
         var updated = ""
         var recordCount = 0
-        if let header = lines.first, header.starts(with: "updated=".utf8) {
-            for pair in header.split(separator: UInt8(ascii: " ")) {
-                let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1)
-                guard parts.count == 2 else { continue }
-                let value = String(Substring(parts[1]))
-                if parts[0].elementsEqual("updated".utf8) { updated = value }
-                if parts[0].elementsEqual("records".utf8) { recordCount = Int(value) ?? 0 }
-            }
-            lines = lines.dropFirst()
-        }
-        var records: [RegistryRecord] = []
-        records.reserveCapacity(lines.count)
         var dropped = 0
-        for line in lines {
-            let fields = line.split(separator: tab, omittingEmptySubsequences: false)
-            guard fields.count == 5, fields[1].count == 1,
-                let ports = RegistryCSV.parsePorts(String(Substring(fields[0])))
-            else {
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        var isFirst = true
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: newline) ?? bytes.endIndex
+            let line = bytes[start..<end]
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
+            if line.isEmpty { continue }
+            if isFirst && line.starts(with: "updated=".utf8) {
+                (updated, recordCount) = parseHeader(line)
+            } else if let record = parseRecord(line) {
+                body(record)
+            } else {
                 dropped += 1
-                continue
             }
-            let protocols: RecordProtocols
-            switch fields[1].first {
-            case UInt8(ascii: "t"): protocols = .tcp
-            case UInt8(ascii: "u"): protocols = .udp
-            case UInt8(ascii: "b"): protocols = .both
-            default:
-                dropped += 1
-                continue
-            }
-            records.append(
-                RegistryRecord(
-                    serviceName: String(Substring(fields[3])), ports: ports, protocols: protocols,
-                    description: String(Substring(fields[4])),
-                    isHistoricAlias: fields[2].first == UInt8(ascii: "1")))
+            isFirst = false
         }
-        let registry = IANARegistry(
-            records: records, source: source, updated: updated, recordCount: recordCount)
-        return (registry, dropped)
+        return (updated, recordCount, dropped)
+    }
+
+    private static func parseHeader(_ line: Substring.UTF8View) -> (updated: String, recordCount: Int) {
+        var updated = ""
+        var recordCount = 0
+        for pair in line.split(separator: UInt8(ascii: " ")) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let value = String(Substring(parts[1]))
+            if parts[0].elementsEqual("updated".utf8) { updated = value }
+            if parts[0].elementsEqual("records".utf8) { recordCount = Int(value) ?? 0 }
+        }
+        return (updated, recordCount)
+    }
+
+    /// One record line: `ports TAB t|u|b TAB 0|1 TAB name TAB description`.
+    private static func parseRecord(_ line: Substring.UTF8View) -> RegistryRecord? {
+        let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+        guard fields.count == 5, fields[1].count == 1,
+            let ports = RegistryCSV.parsePorts(String(Substring(fields[0])))
+        else { return nil }
+        let protocols: RecordProtocols
+        switch fields[1].first {
+        case UInt8(ascii: "t"): protocols = .tcp
+        case UInt8(ascii: "u"): protocols = .udp
+        case UInt8(ascii: "b"): protocols = .both
+        default: return nil
+        }
+        return RegistryRecord(
+            serviceName: String(Substring(fields[3])), ports: ports, protocols: protocols,
+            description: String(Substring(fields[4])), isHistoricAlias: fields[2].first == UInt8(ascii: "1"))
+    }
+}
+
+extension RegistryCSV {
+    /// Every record of the registry snapshot embedded in the binary, for lookups by name (the exporter keeps
+    /// only the reduced ``IANARegistry/embedded``).
+    public static func embedded() -> RegistryCSV {
+        CompactRegistryTable.decodeRecords(IANARegistry.embeddedRegistryTable).csv
     }
 }
 

@@ -22,6 +22,13 @@ public struct RegistryCSV: Sendable {
 
     static let requiredColumns = ["Service Name", "Port Number", "Transport Protocol", "Description"]
 
+    /// Records read before.
+    public init(records: [RegistryRecord], updated: String, recordCount: Int) {
+        self.records = records
+        self.updated = updated
+        self.recordCount = recordCount
+    }
+
     /// Parses the CSV published by IANA (`service-names-port-numbers.csv`).
     public init(bytes: [UInt8], path: String) throws(RegistryFileError) {
         func fail(_ reason: String) -> RegistryFileError { RegistryFileError(path: path, reason: reason) }
@@ -107,14 +114,21 @@ extension IANARegistry {
     /// Loads a registry from an IANA CSV file (`--registry.file`), a regular file of at most
     /// ``maximumFileBytes``.
     public static func load(csvFile path: String) throws(RegistryFileError) -> IANARegistry {
+        let csv = try RegistryCSV.load(path)
+        return IANARegistry(
+            records: csv.records, source: .file, updated: csv.updated, recordCount: csv.recordCount)
+    }
+}
+
+extension RegistryCSV {
+    /// Reads an IANA CSV file, a regular file of at most ``IANARegistry/maximumFileBytes``.
+    public static func load(_ path: String) throws(RegistryFileError) -> RegistryCSV {
         let bytes: [UInt8]
         do {
-            bytes = try FileReader.readConfigurationFile(path, limit: maximumFileBytes)
+            bytes = try FileReader.readConfigurationFile(path, limit: IANARegistry.maximumFileBytes)
         } catch {
             throw RegistryFileError(path: path, reason: error.reason)
         }
-        let csv = try RegistryCSV(bytes: bytes, path: path)
-        return IANARegistry(
-            records: csv.records, source: .file, updated: csv.updated, recordCount: csv.recordCount)
+        return try RegistryCSV(bytes: bytes, path: path)
     }
 }

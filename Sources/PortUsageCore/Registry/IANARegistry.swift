@@ -22,24 +22,25 @@ public struct IANARegistry: Sendable {
     private static let assignedCode: UInt32 = 2
     private static let aliasBit: UInt32 = 4
 
-    /// Builds the table from registry records, applying them in order.
-    ///
-    /// A (port, protocol) is `assigned` if any record names a service for it, else `reserved` if a record
-    /// reserves it, else `unassigned`. Its service is the first name that is not a historic alias (or the
-    /// first name if all are aliases).
+    /// Builds the table from registry records, applying them in order (see ``Builder/apply(_:)``).
     public init(records: [RegistryRecord], source: Source, updated: String, recordCount: Int) {
-        var entries = [UInt32](repeating: Self.unassignedCode, count: 2 * 65536)
-        var services: [(name: String, description: String)] = [("", "")]
-        var serviceIndex: [String: UInt32] = [:]
-        func intern(_ record: RegistryRecord) -> UInt32 {
-            let key = record.serviceName + "\u{0}" + record.description
-            if let index = serviceIndex[key] { return index }
-            let index = UInt32(services.count)
-            services.append((record.serviceName, record.description))
-            serviceIndex[key] = index
-            return index
-        }
-        for record in records {
+        var builder = Builder()
+        for record in records { builder.apply(record) }
+        self = builder.build(source: source, updated: updated, recordCount: recordCount)
+    }
+
+    /// Builds the table one record at a time, so a registry is never held as an array of records.
+    public struct Builder {
+        private var entries = [UInt32](repeating: IANARegistry.unassignedCode, count: 2 * 65536)
+        private var services: [(name: String, description: String)] = [("", "")]
+        private var serviceIndex: [String: UInt32] = [:]
+
+        public init() {}
+
+        /// Applies one record. A (port, protocol) is `assigned` if any record names a service for it, else
+        /// `reserved` if a record reserves it, else `unassigned`. Its service is the first name that is not a
+        /// historic alias (or the first name if all are aliases).
+        public mutating func apply(_ record: RegistryRecord) {
             let reservesPort = record.reservesPort
             for transport in TransportProtocol.allCases where record.protocols.includes(transport) {
                 let base = transport == .tcp ? 0 : 65536
@@ -48,17 +49,39 @@ public struct IANARegistry: Sendable {
                     let current = entries[slot]
                     let status = current & 3
                     if !record.serviceName.isEmpty {
-                        let replacesAlias = current & Self.aliasBit != 0 && !record.isHistoricAlias
-                        if status != Self.assignedCode || replacesAlias {
-                            let alias: UInt32 = record.isHistoricAlias ? Self.aliasBit : 0
-                            entries[slot] = intern(record) << 3 | alias | Self.assignedCode
+                        let replacesAlias = current & IANARegistry.aliasBit != 0 && !record.isHistoricAlias
+                        if status != IANARegistry.assignedCode || replacesAlias {
+                            let alias: UInt32 = record.isHistoricAlias ? IANARegistry.aliasBit : 0
+                            entries[slot] = intern(record) << 3 | alias | IANARegistry.assignedCode
                         }
-                    } else if reservesPort && status == Self.unassignedCode {
-                        entries[slot] = intern(record) << 3 | Self.reservedCode
+                    } else if reservesPort && status == IANARegistry.unassignedCode {
+                        entries[slot] = intern(record) << 3 | IANARegistry.reservedCode
                     }
                 }
             }
         }
+
+        private mutating func intern(_ record: RegistryRecord) -> UInt32 {
+            let key = record.serviceName + "\u{0}" + record.description
+            if let index = serviceIndex[key] { return index }
+            let index = UInt32(services.count)
+            services.append((record.serviceName, record.description))
+            serviceIndex[key] = index
+            return index
+        }
+
+        /// The registry of the records applied.
+        public func build(source: Source, updated: String, recordCount: Int) -> IANARegistry {
+            IANARegistry(
+                entries: entries, services: services, source: source, updated: updated,
+                recordCount: recordCount)
+        }
+    }
+
+    private init(
+        entries: [UInt32], services: [(name: String, description: String)], source: Source, updated: String,
+        recordCount: Int
+    ) {
         self.entries = entries
         self.services = services
         self.source = source

@@ -1,0 +1,80 @@
+/// `list`'s output: an aligned table, like `ss -ltnup` with the exporter's annotations, or JSON.
+public enum ListenerListingText {
+    static let headers = [
+        "", "proto", "family", "address", "port", "range", "assignment", "service", "policy", "user", "unit",
+        "process", "queue",
+    ]
+
+    /// One row a listener, `!` first on a marked row (an unassigned port, an unexpected listener), columns
+    /// padded to their widest cell; a line after the table explains the marks when a row has one.
+    public static func table(_ listeners: [ListedListener]) -> String {
+        let rows =
+            [headers]
+            + listeners.map { listener in
+                [
+                    listener.marks.isEmpty ? "" : "!", listener.transport.rawValue, listener.family.rawValue,
+                    listener.address.description, String(listener.port),
+                    listener.classification.range.rawValue,
+                    listener.classification.assignment.rawValue, dash(listener.classification.service),
+                    listener.expected.map { $0 ? "expected" : "unexpected" } ?? "-",
+                    dash(listener.owner.user),
+                    dash(listener.owner.unit), dash(listener.owner.processes.joined(separator: ",")),
+                    queue(listener),
+                ]
+            }
+        let widths = headers.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var text = ""
+        for row in rows {
+            let cells = row.enumerated().map { column, cell in
+                column == row.count - 1
+                    ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+            }
+            text += cells.joined(separator: " ").trimmingTrailingSpaces() + "\n"
+        }
+        if listeners.contains(where: { !$0.marks.isEmpty }) {
+            text += "! = on a system or user port that IANA has not assigned, or not expected by the policy\n"
+        }
+        return text
+    }
+
+    /// A JSON array, one object a listener.
+    public static func json(_ listeners: [ListedListener]) -> String {
+        JSONValue.array(listeners.map(jsonObject)).text + "\n"
+    }
+
+    /// One listener as a JSON object.
+    static func jsonObject(_ listener: ListedListener) -> JSONValue {
+        .object([
+            ("protocol", .string(listener.transport.rawValue)), ("family", .string(listener.family.rawValue)),
+            ("address", .string(listener.address.description)), ("port", .number(Int(listener.port))),
+            ("exposure", .string(listener.exposure.rawValue)),
+            ("range", .string(listener.classification.range.rawValue)),
+            ("assignment", .string(listener.classification.assignment.rawValue)),
+            ("service", .string(listener.classification.service)),
+            ("description", .string(listener.classification.description)),
+            ("expected", listener.expected.map(JSONValue.bool) ?? .null),
+            ("marks", .array(listener.marks.map(JSONValue.string))),
+            ("user", .string(listener.owner.user)), ("unit", .string(listener.owner.unit)),
+            ("processes", .array(listener.owner.processes.map(JSONValue.string))),
+            ("queued", .optional(listener.queued)), ("backlog", .optional(listener.backlog)),
+        ])
+    }
+
+    private static func dash(_ text: String) -> String { text.isEmpty ? "-" : text }
+
+    private static func queue(_ listener: ListedListener) -> String {
+        switch (listener.queued, listener.backlog) {
+        case (let queued?, let backlog?): "\(queued)/\(backlog)"
+        case (let queued?, nil): String(queued)
+        default: "-"
+        }
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = Substring(self)
+        while text.last == " " { text = text.dropLast() }
+        return String(text)
+    }
+}

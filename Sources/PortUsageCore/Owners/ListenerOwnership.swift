@@ -1,0 +1,49 @@
+/// One owner of the listeners of a key: the series of `port_usage_listener_owner_info`.
+public struct ListenerOwnership: Sendable, Hashable, Comparable {
+    public var table: SocketTable
+    public var port: PortLabel
+    public var exposure: Exposure
+    public var user: String
+    public var unit: String
+    /// One process name; empty when none could be read.
+    public var process: String
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        let left = (lhs.table.transport, lhs.port, lhs.table.family, lhs.exposure)
+        let right = (rhs.table.transport, rhs.port, rhs.table.family, rhs.exposure)
+        if left != right { return left < right }
+        return (lhs.user, lhs.unit, lhs.process) < (rhs.user, rhs.unit, rhs.process)
+    }
+
+    /// Whether this owner belongs to the listener series `series`.
+    public func owns(_ series: ListenerSeries) -> Bool {
+        table.transport == series.transport && table.family == series.family && port == series.port
+            && exposure == series.exposure
+    }
+
+    var labels: [Label] {
+        [
+            Label("protocol", table.transport.rawValue), Label("family", table.family.rawValue),
+            Label("port", port.description), Label("exposure", exposure.rawValue), Label("user", user),
+            Label("unit", unit), Label("process", process),
+        ]
+    }
+
+    /// The ownerships of `sockets`, owned as `owners` says (in the same order): one per key and distinct
+    /// owner, a socket held by processes of several names giving one each; sorted.
+    static func of(_ sockets: [ListenerSocket], owners: [SocketOwner], limits: CardinalityGuard)
+        -> [ListenerOwnership]
+    {
+        var result: Set<ListenerOwnership> = []
+        for (socket, owner) in zip(sockets, owners) {
+            let port = limits.label(for: socket.key.port, transport: socket.key.table.transport)
+            for process in owner.processes.isEmpty ? [""] : owner.processes {
+                result.insert(
+                    ListenerOwnership(
+                        table: socket.key.table, port: port, exposure: socket.key.exposure, user: owner.user,
+                        unit: owner.unit, process: process))
+            }
+        }
+        return result.sorted()
+    }
+}

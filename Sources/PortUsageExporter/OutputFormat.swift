@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// `--output` of `list` and `lookup`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table
+    case json
+}
