@@ -59,7 +59,8 @@ public protocol SocketSource: Sendable {
 
     /// Streams the sockets of `table` that `selection` asks for into `consumer` (a source that does not
     /// select in the kernel may give more). Throws when the table cannot be read, or is still being read
-    /// at `deadline`; records given before the error stay given.
+    /// at `deadline`; a source may have given some records before it throws (procfs does; netlink reads
+    /// into a copy of the consumer and gives none).
     func read<Consumer: SocketRecordConsumer>(
         _ table: SocketTable, selection: SocketSelection, deadline: ContinuousClock.Instant?,
         into consumer: inout Consumer

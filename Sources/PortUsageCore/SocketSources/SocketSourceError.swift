@@ -25,13 +25,14 @@ public enum SocketSourceError: Error, Sendable, Equatable, CustomStringConvertib
     case abandoned(table: SocketTable, reason: String)
 
     /// Whether the host lacks the table (`ENOENT` for a procfs file; `ENOENT`, `EPROTONOSUPPORT` or
-    /// `EAFNOSUPPORT` from the kernel for a diag protocol or family it does not have): a skip, not a failure.
-    /// A netlink socket that cannot be opened is a failure: a sandbox refusing it must not hide the tables.
+    /// `EAFNOSUPPORT` in the kernel's answer to a dump, for a diag protocol or family it does not have): a
+    /// skip, not a failure. A system call that fails (a netlink socket that cannot be opened) is a failure:
+    /// a sandbox refusing it must not hide the tables.
     public var isUnavailable: Bool {
         switch self {
         case .file(.system(let error)): error.errno == ENOENT
         case .netlink(_, let operation, let code):
-            operation != "socket" && (code == ENOENT || code == EPROTONOSUPPORT || code == EAFNOSUPPORT)
+            operation == "dump" && (code == ENOENT || code == EPROTONOSUPPORT || code == EAFNOSUPPORT)
         default: false
         }
     }
