@@ -161,8 +161,11 @@ struct CollectionOptions: ParsableArguments {
 
     /// The collector for these flags, with the embedded registry or the one in `--registry.file`, the
     /// policy of `policy`, reporting the statistics of the sinks that publish its collections.
+    ///
+    /// A one-shot command (`push`, `textfile`, run from cron) says only at debug level that other users'
+    /// process names are not readable: it would say so on every run.
     func makeCollector(
-        logger: Logger, policy: PolicyReloader, sinkStatistics: [SinkStatistics] = []
+        logger: Logger, policy: PolicyReloader, sinkStatistics: [SinkStatistics] = [], oneShot: Bool = false
     ) throws -> PortUsageCollector {
         let registry = try loadRegistry()
         for flag in deprecatedFlags {
@@ -175,6 +178,7 @@ struct CollectionOptions: ParsableArguments {
             classifier: PortClassifier(registry: registry), options: collectorOptions, buildInfo: .current,
             sinkStatistics: sinkStatistics, policy: policy.store,
             owners: OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup"), procRoot: procfs,
+            privilegeNoticeLevel: oneShot ? .debug : .warning,
             logger: logger,
             advice: FlagAdvice.advice)
     }

@@ -23,7 +23,7 @@ struct PushCommand: AsyncParsableCommand {
         let sink = PushSink(
             pusher: pusher,
             collector: try collection.makeCollector(
-                logger: logger, policy: collection.makePolicyReloader(logger: logger)))
+                logger: logger, policy: collection.makePolicyReloader(logger: logger), oneShot: true))
         try await sink.publish()
         logger.info("pushed", metadata: ["url": "\(pusher.group.redactedURL)", "method": "\(pusher.method)"])
     }

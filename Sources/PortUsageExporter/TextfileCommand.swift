@@ -22,7 +22,8 @@ struct TextfileCommand: AsyncParsableCommand {
         let sink = TextfileSink(
             writer: writer,
             collector: try collection.makeCollector(
-                logger: logger, policy: collection.makePolicyReloader(logger: logger)), statistics: statistics
+                logger: logger, policy: collection.makePolicyReloader(logger: logger), oneShot: true),
+            statistics: statistics
         )
         try await sink.publish()
         logger.debug("wrote textfile", metadata: ["path": "\(writer.path)"])

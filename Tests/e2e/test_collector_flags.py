@@ -13,11 +13,12 @@ def collector_success(exporter):
 
 def test_defaults_and_generated_flags():
     with Exporter(f"--path.procfs={FIXTURE_PROC}") as exporter:
-        assert collector_success(exporter) == {"listeners": 1, "connections": 1, "process": 1}
+        assert collector_success(exporter) == {"listeners": 1, "connections": 1, "changes": 1, "owners": 1,
+                                              "process": 1}
         assert "port_usage_sockets" not in families(exporter)
-        assert "collectors=connections,listeners,process " in exporter.log_text()
+        assert "collectors=changes,connections,listeners,owners,process " in exporter.log_text()
     args = [f"--path.procfs={FIXTURE_PROC}", "--no-collector.connections", "--collector.sockets",
-            "--no-collector.process"]
+            "--no-collector.process", "--no-collector.changes", "--no-collector.owners"]
     with Exporter(*args) as exporter:
         assert collector_success(exporter) == {"listeners": 1, "sockets": 1}
         names = families(exporter)
@@ -29,7 +30,8 @@ def test_defaults_and_generated_flags():
 
 
 def test_the_former_per_table_flags_narrow_the_tables_and_warn():
-    args = [f"--path.procfs={FIXTURE_PROC}", "--no-collector.tcp6", "--no-collector.udp6", "--no-collector.connections"]
+    args = [f"--path.procfs={FIXTURE_PROC}", "--no-collector.tcp6", "--no-collector.udp6", "--no-collector.connections",
+            "--no-collector.changes", "--no-collector.owners"]
     with Exporter(*args) as exporter:
         assert collector_success(exporter) == {"listeners": 1, "process": 1}
         assert "port_usage_connections" not in families(exporter)

@@ -17,6 +17,8 @@ ARGS = [f"--path.procfs={FIXTURE_PROC}", "--collector.sockets", "--no-collector.
 VARYING = [
     (re.compile(r'^(port_usage_scrape_collector_duration_seconds\{[^}]*\}) .*$'), r"\1 0"),
     (re.compile(r'^(port_usage_config_last_reload_success_timestamp_seconds) .*$'), r"\1 0"),
+    (re.compile(r'^(port_usage_listener_(?:first_seen|last_seen|tracking_since)_timestamp_seconds(?:\{[^}]*\})?) .*$'),
+     r"\1 0"),
     (re.compile(r'^port_usage_exporter_build_info\{.*\} 1$'),
      'port_usage_exporter_build_info{version="<version>",revision="<revision>",swift_version="<swift>"} 1'),
 ]

@@ -96,7 +96,8 @@ def test_a_listener_open_for_two_seconds_between_scrapes_is_recorded():
                      "range": rng}.items())
     first = samples_in(text, "port_usage_listener_first_seen_timestamp_seconds")[key]
     last = samples_in(text, "port_usage_listener_last_seen_timestamp_seconds")[key]
-    assert start - 0.5 <= first <= start + 1.5 and 1.0 <= last - first <= 3.0, (first, last, start)
+    # Open 2 s, polled every second: seen by two or three polls.
+    assert start - 0.5 <= first <= start + 1.5 and 0.9 <= last - first <= 3.0, (first, last, start)
     after = samples_in(text, "port_usage_listener_changes_total")
     for change in ["opened", "closed"]:
         changed = frozenset({"protocol": "tcp", "range": rng, "change": change}.items())

@@ -92,7 +92,7 @@ def test_a_reader_never_sees_a_partial_file(exporter_tmp):
 
 @pytest.mark.parametrize("args, message", [
     (["textfile"], "missing --textfile.path"),
-    (["textfile", "--textfile.path=/tmp/x.txt"], "must name a file ending in .prom"),
+    (["textfile", "--textfile.path=/tmp/x.txt"], "--textfile.path: the textfile must be a file ending in .prom"),
     (["textfile", "--textfile.path=/nonexistent-dir/x.prom"], "open /nonexistent-dir/.x.prom."),
     (["--textfile.interval=1s"], "--textfile.interval needs --textfile.path"),
     (["--textfile.path=/nonexistent-dir/x.prom"], "No such file or directory"),

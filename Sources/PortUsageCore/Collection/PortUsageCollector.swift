@@ -22,12 +22,14 @@ public final class PortUsageCollector: Sendable {
     private let history: ListenerHistory?
     /// The owner resolver of the `owners` collector, when it runs.
     private let owners: OwnerResolver?
+    /// The level of the one line saying that other users' process names are not readable.
+    private let privilegeNoticeLevel: Logger.Level
 
     public init(
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
         processMetrics: ProcessMetrics = ProcessMetrics(), sinkStatistics: [SinkStatistics] = [],
         policy: PolicyStore = PolicyStore(policy: nil), owners: OwnerResolver = OwnerResolver(),
-        procRoot: String = "/proc", logger: Logger,
+        procRoot: String = "/proc", privilegeNoticeLevel: Logger.Level = .warning, logger: Logger,
         advice: @escaping CollectionAdvice = { _ in nil }
     ) {
         self.source = source
@@ -43,6 +45,7 @@ public final class PortUsageCollector: Sendable {
             ? ListenerHistory(retention: options.changeRetention, capacity: options.changeCapacity) : nil
         self.history = history
         self.owners = options.enabled.contains(.owners) ? owners : nil
+        self.privilegeNoticeLevel = privilegeNoticeLevel
         self.advice = advice
         collectors = options.enabled.sorted().map { name in
             switch name {
@@ -140,7 +143,7 @@ public final class PortUsageCollector: Sendable {
         let subject = "owners privilege"
         if resolved.denied > 0 && unnamed > 0 {
             log.log(
-                .warning,
+                privilegeNoticeLevel,
                 "process names of listeners owned by other users are not readable; the process label is empty for them. Reading them needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
                 about: subject, fingerprint: "denied",
                 metadata: [
