@@ -93,9 +93,10 @@ def test_a_reader_never_sees_a_partial_file(exporter_tmp):
 @pytest.mark.parametrize("args, message", [
     (["textfile"], "missing --textfile.path"),
     (["textfile", "--textfile.path=/tmp/x.txt"], "--textfile.path: the textfile must be a file ending in .prom"),
-    (["textfile", "--textfile.path=/nonexistent-dir/x.prom"], "open /nonexistent-dir/.x.prom."),
+    (["textfile", "--textfile.path=/nonexistent-dir/x.prom"], "--textfile.path: /nonexistent-dir: No such file or directory"),
+    (["textfile", "--textfile.path=/x.prom"], "--textfile.path: /: Permission denied"),
     (["--textfile.interval=1s"], "--textfile.interval needs --textfile.path"),
-    (["--textfile.path=/nonexistent-dir/x.prom"], "No such file or directory"),
+    (["--textfile.path=/nonexistent-dir/x.prom"], "--textfile.path: /nonexistent-dir: No such file or directory"),
 ])
 def test_bad_textfile_settings_are_one_line_errors(args, message):
     assert_one_line_error(args, message)

@@ -17,7 +17,8 @@
 public struct TextfileWriter: Sendable {
     /// The file written; it ends in `.prom`.
     public let path: String
-    private let directory: String
+    /// The directory the file is written in.
+    public let directory: String
     /// The temporary files' common start: `<directory>/.<name>.`.
     private let temporaryPrefix: String
 
