@@ -28,7 +28,8 @@ struct TextfileOptions: ParsableArguments {
         }
         var info = stat()
         if stat(writer.directory, &info) != 0 || access(writer.directory, W_OK) != 0 {
-            throw ConfigurationError("--textfile.path: \(writer.directory): \(String(cString: strerror(errno)))")
+            throw ConfigurationError(
+                "--textfile.path: \(writer.directory): \(String(cString: strerror(errno)))")
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             throw ConfigurationError("--textfile.path: \(writer.directory): not a directory")
