@@ -1,5 +1,6 @@
 """Dashboards/port_usage.json: importable structure, and every query parses and returns data from a real
-Prometheus that scrapes a running exporter with sockets this test opened."""
+Prometheus that scrapes a running exporter with sockets this test opened (one of them after the exporter
+started, for the first-seen panel)."""
 import json
 import os
 import socket
@@ -14,7 +15,7 @@ DASHBOARD = json.loads((REPO / "Dashboards" / "port_usage.json").read_text())
 REQUIRED_PANELS = [
     "Listeners by range and assignment", "Unexpected listeners", "Listeners on unassigned system ports",
     "All listeners", "Listeners over time", "Inbound connections per port by state", "Collector duration",
-    "Collector success",
+    "Collector success", "Listener changes", "Listeners first seen since the exporter started",
 ]
 
 
@@ -47,7 +48,11 @@ def test_dashboard_is_importable():
         assert all(target["datasource"]["uid"] == "${datasource}" for target in panel["targets"])
     table = next(panel for panel in DASHBOARD["panels"] if panel["title"] == "All listeners")
     shown = table["transformations"][0]["options"]["indexByName"]
-    assert {"port", "protocol", "family", "exposure", "service", "range", "assignment"} <= set(shown)
+    assert {"port", "protocol", "family", "exposure", "service", "range", "assignment", "user", "unit",
+            "process"} <= set(shown)
+    # The owner join keeps the listeners that have no owner info.
+    expression = table["targets"][0]["expr"]
+    assert "port_usage_listener_owner_info" in expression and " or on (" in expression
 
 
 @pytest.mark.parametrize("title, expression", queries())
@@ -76,6 +81,15 @@ def test_every_query_returns_data(tmp_path, exporter_tmp):
                 tmp_path, [f"127.0.0.1:{exporter.port}"], rule_files=[RULES]) as prometheus:
             instance = f"127.0.0.1:{exporter.port}"
             prometheus.wait_for(f'port_usage_unexpected_listeners{{port="{listener_port}"}}')
+            # Tracking has begun (that scrape was an observation): a listener opened now is first seen after
+            # it, as the first-seen panel wants. Waiting for it also gives the rate panel two scrapes.
+            late = socket.socket()
+            late.bind(("127.0.0.1", 0))
+            late.listen(1)
+            opened.append(late)
+            prometheus.wait_for(
+                f'port_usage_listener_first_seen_timestamp_seconds{{instance="{instance}",port="{late.getsockname()[1]}"}}'
+                ' > on (instance, job) group_left port_usage_listener_tracking_since_timestamp_seconds')
             empty = []
             for title, expression in queries():
                 if title.startswith("Listeners on unassigned system ports") and not IS_ROOT:
