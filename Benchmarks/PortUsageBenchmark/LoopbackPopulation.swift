@@ -49,17 +49,18 @@ final class LoopbackPopulation {
     /// Whether listener `index` (or UDP socket `index`) is on `::1`.
     private func isIPv6(_ index: Int) -> Bool { index % shape.ipv6Every == shape.ipv6Every - 1 }
 
+    /// The first port listeners try: they take the free ports from here up, in the registered range, as
+    /// services do, while the clients' ports are ephemeral (what a kernel-side port filter tells apart).
+    static let firstListenerPort: UInt16 = 20000
+
     private func openListeners() throws {
         let backlog = Int32(
             max(128, (shape.connections + shape.tcpListeners - 1) / max(1, shape.tcpListeners) + 8))
+        var candidate = Self.firstListenerPort
         for index in 0..<shape.tcpListeners {
-            let address: LoopbackAddress = isIPv6(index) ? .ipv6() : .ipv4()
-            let fd = address.socket(SOCK_STREAM)
-            guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+            let fd = try bindFreeListener(ipv6: isIPv6(index), from: &candidate)
             listeners.append(fd)
-            guard address.bind(fd), listen(fd, backlog) == 0 else {
-                throw Failure(description: "listener: errno \(errno)")
-            }
+            guard listen(fd, backlog) == 0 else { throw Failure(description: "listen: errno \(errno)") }
             ports.append(Int(LoopbackAddress.boundPort(of: fd)))
         }
         for index in 0..<shape.udpSockets {
@@ -69,6 +70,19 @@ final class LoopbackPopulation {
             udpSockets.append(fd)
             guard address.bind(fd) else { throw Failure(description: "UDP bind: errno \(errno)") }
         }
+    }
+
+    /// A TCP socket bound to the first free port from `candidate` up (which it advances past).
+    private func bindFreeListener(ipv6: Bool, from candidate: inout UInt16) throws -> Int32 {
+        while candidate < 32768 {
+            let address: LoopbackAddress = ipv6 ? .ipv6(port: candidate) : .ipv4(port: candidate)
+            candidate += 1
+            let fd = address.socket(SOCK_STREAM)
+            guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+            if address.bind(fd) { return fd }
+            Glibc.close(fd)
+        }
+        throw Failure(description: "no free listener port below 32768")
     }
 
     /// A connected TCP socket to 127.0.0.1:`port`, close-on-exec; the caller closes it.

@@ -4,26 +4,27 @@
 /// operator cares most about); the rest are summed into `port="other"`.
 public struct CardinalityGuard: Sendable {
     public let maxPorts: Int
-    private var kept: [TransportProtocol: Set<UInt16>] = [:]
+    /// The ports that keep their own series, per transport, when a transport overflows.
+    private var kept: [TransportProtocol: PortSet] = [:]
     /// Protocols that had more listener ports than `maxPorts`, with their distinct port counts.
     public private(set) var overflow: [TransportProtocol: Int] = [:]
 
     /// Decides which listener ports of `counts` keep their own series.
     public init(maxPorts: Int, counts: SocketCounts) {
         self.maxPorts = maxPorts
-        for transport in TransportProtocol.allCases {
-            let set = counts.listenerPorts(of: transport)
-            if set.count > maxPorts {
-                overflow[transport] = set.count
-                kept[transport] = Set(set.sorted().prefix(maxPorts))
-            } else {
-                kept[transport] = set
-            }
+        var ports = [TransportProtocol.tcp: PortSet(), .udp: PortSet()]
+        for key in counts.listeners.keys { ports[key.table.transport]?.insert(key.port) }
+        for (transport, set) in ports {
+            let distinct = set.count
+            guard distinct > maxPorts else { continue }
+            overflow[transport] = distinct
+            kept[transport] = PortSet(set.ports.prefix(maxPorts))
         }
     }
 
     /// The port label under which `port` of `transport` is exported.
     public func label(for port: UInt16, transport: TransportProtocol) -> PortLabel {
-        overflow[transport] == nil || kept[transport]?.contains(port) == true ? .port(port) : .other
+        guard let kept = kept[transport] else { return .port(port) }
+        return kept.contains(port) ? .port(port) : .other
     }
 }

@@ -31,6 +31,26 @@ public struct ListenerSeries: Sendable, Equatable {
         var range: PortRange?
         var assignment: AssignmentStatus?
         var service: String
+
+        /// Hashes the socket's identity only: range and assignment follow from the port, and two keys that
+        /// differ only in service (a policy's local name) are told apart by `==`. One word to hash, not a
+        /// string, on every scrape.
+        public func hash(into hasher: inout Hasher) {
+            let port: Int =
+                switch self.port {
+                case .port(let number): Int(number)
+                case .other: 1 << 16
+                }
+            let transportBit = transport == .tcp ? 0 : 1
+            let familyBit = family == .ipv4 ? 0 : 1
+            let exposureCode =
+                switch exposure {
+                case .any: 0
+                case .loopback: 1
+                case .specific: 2
+                }
+            hasher.combine(port << 4 | transportBit << 3 | familyBit << 2 | exposureCode)
+        }
     }
 
     /// This series' ``LabelKey``.
@@ -66,11 +86,17 @@ extension ListenerSeries {
             var exposure: Exposure
         }
         var grouped: [Key: Int] = [:]
+        grouped.reserveCapacity(counts.listeners.count)
         for (listener, count) in counts.listeners {
             let port = limits.label(for: listener.port, transport: listener.table.transport)
             grouped[Key(table: listener.table, port: port, exposure: listener.exposure), default: 0] += count
         }
-        return grouped.map { key, count in
+        // The small keys are sorted, not the series: moving a series moves its strings.
+        let ordered = grouped.sorted {
+            let left = ($0.key.table.transport, $0.key.port, $0.key.table.family, $0.key.exposure)
+            return left < ($1.key.table.transport, $1.key.port, $1.key.table.family, $1.key.exposure)
+        }
+        return ordered.map { key, count in
             var classification: PortClassification?
             if case .port(let number) = key.port {
                 classification = classifier.classify(port: number, transport: key.table.transport)
@@ -82,9 +108,6 @@ extension ListenerSeries {
                 transport: key.table.transport, family: key.table.family, port: key.port,
                 exposure: key.exposure,
                 classification: classification, count: count)
-        }
-        .sorted {
-            ($0.transport, $0.port, $0.family, $0.exposure) < ($1.transport, $1.port, $1.family, $1.exposure)
         }
     }
 }

@@ -9,6 +9,24 @@ public struct ListenerKey: Sendable, Hashable {
         self.port = port
         self.exposure = exposure
     }
+
+    /// One word to hash: the key is counted once per listening socket.
+    public func hash(into hasher: inout Hasher) {
+        let tableCode =
+            switch table {
+            case .tcp: 0
+            case .tcp6: 1
+            case .udp: 2
+            case .udp6: 3
+            }
+        let exposureCode =
+            switch exposure {
+            case .any: 0
+            case .loopback: 1
+            case .specific: 2
+            }
+        hasher.combine(Int(port) << 4 | tableCode << 2 | exposureCode)
+    }
 }
 
 /// An inbound connection's identity for counting: the family of its socket, its local port and state.
@@ -39,9 +57,4 @@ public struct SocketCounts: Sendable, Equatable {
     public var states: [SocketTable: [SocketState: Int]] = [:]
 
     public init() {}
-
-    /// The distinct listener ports of `transport`.
-    public func listenerPorts(of transport: TransportProtocol) -> Set<UInt16> {
-        Set(listeners.keys.lazy.filter { $0.table.transport == transport }.map(\.port))
-    }
 }

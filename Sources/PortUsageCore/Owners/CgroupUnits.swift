@@ -12,7 +12,7 @@ import Synchronization
 /// The walk is cached; an id not found causes a new walk at most every ``rewalkInterval``, and at most
 /// ``maximumDirectories`` are visited. No privilege is needed: cgroup directories are world-readable.
 public final class CgroupUnits: Sendable {
-    /// The cgroup v2 mount point, `/sys/fs/cgroup`.
+    /// The cgroup v2 hierarchy walked: `/sys/fs/cgroup`, or `/sys/fs/cgroup/unified` on a hybrid host.
     public let root: String
     /// The least time between two walks.
     public let rewalkInterval: Duration
@@ -26,8 +26,12 @@ public final class CgroupUnits: Sendable {
 
     private let state = Mutex(State())
 
+    /// Maps ids under `root`, or under `root/unified` on a host that mounts cgroup v1 at `root` and the v2
+    /// hierarchy (whose ids sock_diag reports) beside it.
     public init(root: String = "/sys/fs/cgroup", rewalkInterval: Duration = .seconds(10)) {
-        self.root = root
+        let isVersion2 = access(root + "/cgroup.controllers", F_OK) == 0
+        let unified = root + "/unified"
+        self.root = !isVersion2 && access(unified + "/cgroup.controllers", F_OK) == 0 ? unified : root
         self.rewalkInterval = rewalkInterval
     }
 
