@@ -28,8 +28,18 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
         self.talliesLocalPorts = talliesLocalPorts
     }
 
+    /// Whether every listener has been counted (``sealListeners()``), so a connection is counted at once.
+    private var listenersSealed = false
+
     /// The TCP listener ports counted so far, in either family.
     public var tcpListenerPorts: PortSet { listenerPorts }
+
+    /// Says that every listener has been counted: connections given from now on are counted as they come
+    /// instead of waiting for ``finish()`` (a sock_diag connections dump follows the listener dumps). A
+    /// listener given after this still counts, but no connection given before it is judged again.
+    public mutating func sealListeners() {
+        listenersSealed = true
+    }
 
     public mutating func consume(_ record: SocketRecord) {
         let table = record.table
@@ -43,6 +53,11 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
                 counts.listenerSockets.append(ListenerSocket(record: record, key: key))
             }
             if record.transport == .tcp { listenerPorts.insert(record.localPort) }
+        } else if record.transport == .tcp && countsConnections && listenersSealed {
+            if listenerPorts.contains(record.localPort) {
+                let key = ConnectionKey(family: record.family, port: record.localPort, state: record.state)
+                counts.connections[key, default: 0] += 1
+            }
         } else if record.transport == .tcp && countsConnections {
             let familyBit: UInt32 = record.family == .ipv6 ? 1 << 24 : 0
             pendingConnections.append(

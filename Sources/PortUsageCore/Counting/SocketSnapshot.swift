@@ -28,6 +28,7 @@ public struct SocketSnapshot: Sendable {
             outcomes.append(read(table, selection, from: source, deadline: deadline, into: &counter))
         }
         if demand.connections && !demand.everySocket {
+            counter.sealListeners()
             let ports = counter.tcpListenerPorts
             for table in demand.tables where table.transport == .tcp && source.selectsInKernel(table) {
                 outcomes.append(
