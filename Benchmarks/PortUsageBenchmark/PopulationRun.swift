@@ -42,6 +42,8 @@ struct PopulationRun {
     var commandLines: [(String, [String])] = []
     /// node_exporter's memory after a few scrapes with this population open, when asked for.
     var nodeExporterMemory: MemoryFigures?
+    /// The share of one core each configuration used idle for 10 s: the changes poll's cost.
+    var idleCPU: [(String, Double)] = []
 
     /// Opens the population, measures, and closes it again.
     init(
@@ -117,6 +119,7 @@ struct PopulationRun {
             for _ in 0..<3 { try server.scrape(gzip: true) }
             memory.append((name, MemoryFigures(server)))
         }
+        idleCPU = idleCPUShares(servers, seconds: 10)
         if let nodeExporter {
             let node = try RunningServer([nodeExporter], readyPath: "/")
             defer { node.stop() }
@@ -149,6 +152,10 @@ struct PopulationRun {
             print(
                 "- node_exporter (Debian's prometheus-node-exporter, default collectors, 5 scrapes): "
                     + nodeExporterMemory.description)
+        }
+        print("\nCPU while idle for 10 s (no scrapes; the default flags poll the listeners every second):")
+        for (name, share) in idleCPU {
+            print("- \(name): \((share * 1000).rounded() / 10)% of one core")
         }
         fflush(nil)
     }
