@@ -110,3 +110,26 @@ struct LabelSetTests {
         #expect(String(decoding: text, as: UTF8.self).hasSuffix("m{port=\"1\",q=\"a\\\"b\\\\c\\nd\"} -12\n"))
     }
 }
+
+@Suite("exposition size estimate")
+struct ExpositionSizeEstimateTests {
+    @Test func theEstimateIsNeverBelowTheEncodedSize() {
+        let families = [
+            MetricFamily(
+                name: "port_usage_a_total", help: "Help with \\ and \n and \"quotes\".", type: .counter,
+                samples: (0..<500).map {
+                    Sample(labels: [Label("port", String($0)), Label("q", "a\"b\\c\nd")], value: Double($0) / 7)
+                }),
+            MetricFamily(
+                name: "m", help: "", type: .gauge,
+                samples: [
+                    Sample(value: -.greatestFiniteMagnitude), Sample(value: .nan), Sample(value: 1e300),
+                ]),
+        ]
+        for format in [ExpositionFormat.prometheusText, .openMetrics] {
+            let size = ExpositionEncoder.encode(families, format: format).count
+            let estimate = ExpositionEncoder.encodedSizeEstimate(families)
+            #expect(size <= estimate && estimate < size * 2, "\(format): \(size) vs \(estimate)")
+        }
+    }
+}

@@ -7,7 +7,7 @@ public enum ExpositionEncoder {
     /// Encodes `families` as the body of a `/metrics` response.
     public static func encode(_ families: [MetricFamily], format: ExpositionFormat) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(families.reduce(256) { $0 + 96 * ($1.samples.count + 2) })
+        out.reserveCapacity(encodedSizeEstimate(families))
         for family in families.sorted(by: { $0.name < $1.name }) {
             let familyName =
                 format == .openMetrics && family.type == .counter && family.name.hasSuffix("_total")
@@ -26,6 +26,16 @@ public enum ExpositionEncoder {
         }
         if format == .openMetrics { append("# EOF\n", to: &out) }
         return out
+    }
+
+    /// A little more than the encoded size, so the output is allocated once: growing a buffer of megabytes
+    /// by doubling would copy it and hold twice its size at the peak of a scrape.
+    public static func encodedSizeEstimate(_ families: [MetricFamily]) -> Int {
+        families.reduce(16) { total, family in
+            let perSample = family.name.utf8.count + 26  // " ", a value of up to 24 characters, "\n"
+            return total + family.help.utf8.count * 2 + family.name.utf8.count * 2 + 32
+                + family.samples.reduce(0) { $0 + perSample + $1.labelSet.text.count }
+        }
     }
 
     /// Formats a sample value: integers without a fraction, `+Inf`, `-Inf`, `NaN`, otherwise the shortest
