@@ -85,10 +85,12 @@ public final class ListenerHistory: Sendable {
         state.changes[key, default: 0] += 1
     }
 
-    /// The history's metric families.
-    func families() -> [MetricFamily] {
+    /// The history's metric families. First- and last-seen series are given for the keys whose port
+    /// `hasOwnSeries` (the listeners' cardinality limit): a port summed into `other` there has no series
+    /// here either. The change counters count every key.
+    func families(hasOwnSeries: (TrackedListener) -> Bool = { _ in true }) -> [MetricFamily] {
         let state = state.withLock { $0 }
-        let entries = state.entries.sorted { $0.key < $1.key }
+        let entries = state.entries.filter { hasOwnSeries($0.key) }.sorted { $0.key < $1.key }
         let sets = labelSets.labelSets(for: entries, key: \.key, labels: \.key.labels)
         var changes: [Sample] = []
         for transport in TransportProtocol.allCases {

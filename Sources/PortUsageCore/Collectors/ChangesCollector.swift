@@ -4,7 +4,9 @@ struct ChangesCollector: Collector {
     let history: ListenerHistory
 
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
-        families += history.families()
+        families += history.families { listener in
+            context.limits.label(for: listener.port, transport: listener.table.transport) != .other
+        }
         // The history was not fed by this collection when a listener table could not be read.
         try TableReadFailure.check(context.snapshot.outcomes.lazy.filter(\.coversListeners))
     }
