@@ -118,7 +118,8 @@ struct ExpositionSizeEstimateTests {
             MetricFamily(
                 name: "port_usage_a_total", help: "Help with \\ and \n and \"quotes\".", type: .counter,
                 samples: (0..<500).map {
-                    Sample(labels: [Label("port", String($0)), Label("q", "a\"b\\c\nd")], value: Double($0) / 7)
+                    Sample(
+                        labels: [Label("port", String($0)), Label("q", "a\"b\\c\nd")], value: Double($0) / 7)
                 }),
             MetricFamily(
                 name: "m", help: "", type: .gauge,
