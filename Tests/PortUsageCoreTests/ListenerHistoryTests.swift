@@ -4,9 +4,9 @@ import Testing
 
 @Suite("listener history")
 struct ListenerHistoryTests {
-    static let ssh = TrackedListener(table: .tcp, port: 22, exposure: .any)
-    static let odd = TrackedListener(table: .tcp, port: 768, exposure: .loopback)
-    static let web = TrackedListener(table: .tcp6, port: 8080, exposure: .any)
+    static let ssh = ListenerKey(table: .tcp, port: 22, exposure: .any)
+    static let odd = ListenerKey(table: .tcp, port: 768, exposure: .loopback)
+    static let web = ListenerKey(table: .tcp6, port: 8080, exposure: .any)
 
     @Test func theBaselineIsNotCountedAndLaterChangesAre() {
         let history = ListenerHistory(retention: .seconds(3600))

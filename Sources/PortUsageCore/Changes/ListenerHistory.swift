@@ -26,7 +26,7 @@ public final class ListenerHistory: Sendable {
     }
 
     private struct State {
-        var entries: [TrackedListener: Entry] = [:]
+        var entries: [ListenerKey: Entry] = [:]
         var changes: [ChangeKey: Int] = [:]
         var untracked = 0
         var trackingSince: Double?
@@ -34,7 +34,7 @@ public final class ListenerHistory: Sendable {
 
     private let state = Mutex(State())
     /// The label text of each key, shared by the first-seen and last-seen series and across scrapes.
-    private let labelSets = LabelSetCache<TrackedListener>()
+    private let labelSets = LabelSetCache<ListenerKey>()
 
     public init(retention: Duration = .seconds(3600), capacity: Int = 10_000) {
         self.retention = retention
@@ -47,7 +47,7 @@ public final class ListenerHistory: Sendable {
     /// Records that exactly `listeners` were open at `time`: new or reopened keys are opened, open keys
     /// missing from `listeners` are closed, and closed keys older than the retention are forgotten. Give
     /// only a complete set: a table that could not be read would close every listener in it.
-    public func observe(_ listeners: Set<TrackedListener>, at time: Double) {
+    public func observe(_ listeners: Set<ListenerKey>, at time: Double) {
         state.withLock { state in
             let isBaseline = state.trackingSince == nil
             if isBaseline { state.trackingSince = time }
@@ -79,7 +79,7 @@ public final class ListenerHistory: Sendable {
         }
     }
 
-    private func count(_ listener: TrackedListener, opened: Bool, in state: inout State) {
+    private func count(_ listener: ListenerKey, opened: Bool, in state: inout State) {
         let key = ChangeKey(
             transport: listener.table.transport, range: PortRange(port: listener.port), opened: opened)
         state.changes[key, default: 0] += 1
@@ -88,10 +88,10 @@ public final class ListenerHistory: Sendable {
     /// The history's metric families. First- and last-seen series are given for the keys whose port
     /// `hasOwnSeries` (the listeners' cardinality limit): a port summed into `other` there has no series
     /// here either. The change counters count every key.
-    func families(hasOwnSeries: (TrackedListener) -> Bool = { _ in true }) -> [MetricFamily] {
+    func families(hasOwnSeries: (ListenerKey) -> Bool = { _ in true }) -> [MetricFamily] {
         let state = state.withLock { $0 }
         let entries = state.entries.filter { hasOwnSeries($0.key) }.sorted { $0.key < $1.key }
-        let sets = labelSets.labelSets(for: entries, key: \.key, labels: \.key.labels)
+        let sets = labelSets.labelSets(for: entries, key: \.key, labels: \.key.historyLabels)
         var changes: [Sample] = []
         for transport in TransportProtocol.allCases {
             for range in PortRange.allCases {

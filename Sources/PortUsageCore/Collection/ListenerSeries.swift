@@ -41,15 +41,8 @@ public struct ListenerSeries: Sendable, Equatable {
                 case .port(let number): Int(number)
                 case .other: 1 << 16
                 }
-            let transportBit = transport == .tcp ? 0 : 1
-            let familyBit = family == .ipv4 ? 0 : 1
-            let exposureCode =
-                switch exposure {
-                case .any: 0
-                case .loopback: 1
-                case .specific: 2
-                }
-            hasher.combine(port << 4 | transportBit << 3 | familyBit << 2 | exposureCode)
+            let table = SocketTable(transport: transport, family: family)
+            hasher.combine(port << 4 | table.ordinal << 2 | exposure.ordinal)
         }
     }
 

@@ -87,7 +87,7 @@ public final class PortUsageCollector: Sendable {
         guard let history, snapshot.outcomes.allSatisfy({ !$0.coversListeners || $0.failure == nil }) else {
             return
         }
-        history.observe(Set(snapshot.counts.listeners.keys.map(TrackedListener.init)), at: WallClock.now())
+        history.observe(Set(snapshot.counts.listeners.keys), at: WallClock.now())
     }
 
     /// Collects everything but the socket tables, which are reported failed for `reason`: the answer to

@@ -43,7 +43,7 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
 
     public mutating func consume(_ record: SocketRecord) {
         let table = record.table
-        stateCounts[Self.index(of: table) << 4 | Int(record.state.rawValue)] += 1
+        stateCounts[table.ordinal << 4 | Int(record.state.rawValue)] += 1
         if talliesLocalPorts { counts.localPorts.add(record) }
         if record.isListener {
             let key = ListenerKey(
@@ -79,20 +79,11 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
         for table in SocketTable.allCases {
             var byState: [SocketState: Int] = [:]
             for state in SocketState.allCases {
-                let count = stateCounts[Self.index(of: table) << 4 | Int(state.rawValue)]
+                let count = stateCounts[table.ordinal << 4 | Int(state.rawValue)]
                 if count > 0 { byState[state] = count }
             }
             if !byState.isEmpty { result.states[table] = byState }
         }
         return result
-    }
-
-    private static func index(of table: SocketTable) -> Int {
-        switch table {
-        case .tcp: 0
-        case .tcp6: 1
-        case .udp: 2
-        case .udp6: 3
-        }
     }
 }

@@ -12,20 +12,7 @@ public struct ListenerKey: Sendable, Hashable {
 
     /// One word to hash: the key is counted once per listening socket.
     public func hash(into hasher: inout Hasher) {
-        let tableCode =
-            switch table {
-            case .tcp: 0
-            case .tcp6: 1
-            case .udp: 2
-            case .udp6: 3
-            }
-        let exposureCode =
-            switch exposure {
-            case .any: 0
-            case .loopback: 1
-            case .specific: 2
-            }
-        hasher.combine(Int(port) << 4 | tableCode << 2 | exposureCode)
+        hasher.combine(Int(port) << 4 | table.ordinal << 2 | exposure.ordinal)
     }
 }
 

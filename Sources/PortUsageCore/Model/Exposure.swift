@@ -8,4 +8,13 @@ public enum Exposure: String, Sendable, CaseIterable, Comparable {
     case specific
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// 0 to 2, for packing an exposure into an integer key.
+    var ordinal: Int {
+        switch self {
+        case .any: 0
+        case .loopback: 1
+        case .specific: 2
+        }
+    }
 }

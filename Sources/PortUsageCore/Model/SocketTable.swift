@@ -34,6 +34,16 @@ public enum SocketTable: String, Sendable, CaseIterable, Hashable, Comparable {
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// 0 to 3, for packing a table into an integer key or an array index.
+    var ordinal: Int {
+        switch self {
+        case .tcp: 0
+        case .tcp6: 1
+        case .udp: 2
+        case .udp6: 3
+        }
+    }
+
     /// The transport protocol of every socket in this table.
     public var transport: TransportProtocol {
         switch self {
