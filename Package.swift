@@ -23,6 +23,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CBuildInfo"),
+        .target(name: "CNamespaces"),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // libxcrypt's crypt_r, for bcrypt in basic auth (crypt.h; Glibc exposes only non-reentrant crypt).
         .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
@@ -32,7 +33,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "PortUsageCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CNamespaces", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift
         ),
         .target(

@@ -57,6 +57,13 @@ struct CollectionOptions: ParsableArguments {
     var changeCapacity = 10_000
 
     @Option(
+        name: .customLong("collector.netns.max-namespaces"),
+        help:
+            "Most network namespaces besides the host's whose listeners the netns collector reads per collection; more are counted in port_usage_netns_namespaces{status=\"over_limit\"}."
+    )
+    var maxNamespaces = 256
+
+    @Option(
         name: .customLong("registry.file"),
         help: "An IANA service-names-port-numbers.csv to use instead of the embedded registry.")
     var registryFile: String?
@@ -81,6 +88,9 @@ struct CollectionOptions: ParsableArguments {
             throw ValidationError(
                 "--collector.changes.max-listeners must be at least 1, got \(changeCapacity)")
         }
+        guard maxNamespaces >= 1 else {
+            throw ValidationError("--collector.netns.max-namespaces must be at least 1, got \(maxNamespaces)")
+        }
         guard maxPorts >= 1 else {
             throw ValidationError("--collector.listeners.max-ports must be at least 1, got \(maxPorts)")
         }
@@ -97,7 +107,8 @@ struct CollectionOptions: ParsableArguments {
     /// given.
     var collectorOptions: CollectorOptions {
         var options = CollectorOptions(
-            maxPortsPerProtocol: maxPorts, changeRetention: changeRetention, changeCapacity: changeCapacity)
+            maxPortsPerProtocol: maxPorts, changeRetention: changeRetention, changeCapacity: changeCapacity,
+            maxNamespaces: maxNamespaces)
         for toggle in collectorToggles {
             switch toggle.target {
             case .collector(let name):
@@ -179,7 +190,7 @@ struct CollectionOptions: ParsableArguments {
             sinkStatistics: sinkStatistics, policy: policy.store,
             owners: OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup"), procRoot: procfs,
             privilegeNoticeLevel: oneShot ? .debug : .warning,
-            logger: logger,
+            namespaceScanner: NamespaceScanner(procRoot: procfs), logger: logger,
             advice: FlagAdvice.advice)
     }
 }

@@ -25,6 +25,8 @@ enum FlagAdvice {
             "the sandbox refuses netlink sockets: allow AF_NETLINK (systemd RestrictAddressFamilies=, the seccomp profile) or use --socket.source=procfs"
         case .tableFailed:
             nil
+        case .tooManyNamespaces:
+            "raise --collector.netns.max-namespaces to read them all"
         }
     }
 }

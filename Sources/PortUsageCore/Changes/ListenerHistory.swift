@@ -17,6 +17,8 @@ public final class ListenerHistory: Sendable {
         var firstSeen: Double
         var lastSeen: Double
         var isOpen: Bool
+        /// The `netns` label of the key's namespace when last seen, kept after the namespace is gone.
+        var netns: String?
     }
 
     struct ChangeKey: Hashable {
@@ -46,8 +48,13 @@ public final class ListenerHistory: Sendable {
 
     /// Records that exactly `listeners` were open at `time`: new or reopened keys are opened, open keys
     /// missing from `listeners` are closed, and closed keys older than the retention are forgotten. Give
-    /// only a complete set: a table that could not be read would close every listener in it.
-    public func observe(_ listeners: Set<ListenerKey>, at time: Double) {
+    /// only a complete set: a table that could not be read would close every listener in it. The keys of
+    /// the namespaces in `unread` (namespaces whose read failed) are left as they were; a namespace's
+    /// `netns` label is its name in `namespaces`.
+    public func observe(
+        _ listeners: Set<ListenerKey>, at time: Double, namespaces: [NamespaceID: String] = [:],
+        unread: Set<NamespaceID> = []
+    ) {
         state.withLock { state in
             let isBaseline = state.trackingSince == nil
             if isBaseline { state.trackingSince = time }
@@ -57,6 +64,7 @@ public final class ListenerHistory: Sendable {
                     if !entry.isOpen { count(listener, opened: true, in: &state) }
                     entry.isOpen = true
                     entry.lastSeen = time
+                    entry.netns = NamespaceLabel.value(of: listener.namespace, in: namespaces)
                     state.entries[listener] = entry
                 } else {
                     if !isBaseline { count(listener, opened: true, in: &state) }
@@ -64,11 +72,14 @@ public final class ListenerHistory: Sendable {
                         state.untracked += 1
                         continue
                     }
-                    state.entries[listener] = Entry(firstSeen: time, lastSeen: time, isOpen: true)
+                    state.entries[listener] = Entry(
+                        firstSeen: time, lastSeen: time, isOpen: true,
+                        netns: NamespaceLabel.value(of: listener.namespace, in: namespaces))
                 }
             }
             let horizon = time - retention.seconds
-            for (listener, entry) in state.entries where !listeners.contains(listener) {
+            for (listener, entry) in state.entries
+            where !listeners.contains(listener) && !unread.contains(listener.namespace) {
                 if entry.isOpen {
                     state.entries[listener]?.isOpen = false
                     count(listener, opened: false, in: &state)
@@ -91,7 +102,7 @@ public final class ListenerHistory: Sendable {
     func families(hasOwnSeries: (ListenerKey) -> Bool = { _ in true }) -> [MetricFamily] {
         let state = state.withLock { $0 }
         let entries = state.entries.filter { hasOwnSeries($0.key) }.sorted { $0.key < $1.key }
-        let sets = labelSets.labelSets(for: entries, key: \.key, labels: \.key.historyLabels)
+        let sets = labelSets.labelSets(for: entries, key: \.key, labels: { $0.key.historyLabels(netns: $0.value.netns) })
         var changes: [Sample] = []
         for transport in TransportProtocol.allCases {
             for range in PortRange.allCases {

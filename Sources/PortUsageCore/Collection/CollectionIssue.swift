@@ -7,6 +7,8 @@ public enum CollectionIssue: Sendable {
     case tableFailed(SocketTable, SocketSourceError)
     /// A table had malformed lines or messages that were skipped.
     case malformedInput(SocketTable, SocketSourceKind)
+    /// More network namespaces than the `netns` collector reads in one collection.
+    case tooManyNamespaces
 }
 
 /// Advice for an issue, or nil.

@@ -10,12 +10,15 @@ public struct CollectorOptions: Sendable, Equatable {
     public var changeRetention: Duration
     /// The most listener keys the `changes` collector keeps.
     public var changeCapacity: Int
+    /// The most network namespaces the `netns` collector reads in one collection, the host's not counted.
+    public var maxNamespaces: Int
 
     public init(
         enabled: Set<CollectorName> = CollectorName.defaults, tables: [SocketTable] = SocketTable.allCases,
         maxPortsPerProtocol: Int = 2000, changeRetention: Duration = .seconds(3600),
-        changeCapacity: Int = 10_000
+        changeCapacity: Int = 10_000, maxNamespaces: Int = 256
     ) {
+        self.maxNamespaces = maxNamespaces
         self.enabled = enabled
         self.tables = tables
         self.maxPortsPerProtocol = maxPortsPerProtocol
@@ -26,7 +29,7 @@ public struct CollectorOptions: Sendable, Equatable {
     /// What the enabled collectors need read; no table when no socket collector runs.
     public var demand: SocketDemand {
         let readsSockets = !enabled.isDisjoint(with: [
-            .listeners, .connections, .changes, .owners, .sockets, .ephemeral,
+            .listeners, .connections, .changes, .owners, .sockets, .ephemeral, .netns,
         ])
         return SocketDemand(
             tables: readsSockets ? tables : [], connections: enabled.contains(.connections),
@@ -39,5 +42,12 @@ extension CollectorOptions {
     /// What the background poll of the `changes` collector reads: the listeners only.
     var listenerDemand: SocketDemand {
         SocketDemand(tables: tables, connections: false, everySocket: false)
+    }
+
+    /// What the `netns` collector reads in each other namespace: its listeners, one by one when their owners
+    /// are wanted.
+    var namespaceDemand: SocketDemand {
+        SocketDemand(
+            tables: tables, connections: false, everySocket: false, listenerSockets: enabled.contains(.owners))
     }
 }

@@ -21,6 +21,10 @@ public struct ListenerSeries: Sendable, Equatable {
     public var classification: PortClassification?
     /// Number of listening sockets.
     public var count: Int
+    /// The network namespace, when namespaces are told apart.
+    public var namespace: NamespaceID = .untagged
+    /// The `netns` label, when namespaces are told apart.
+    public var netns: String?
 
     /// What the labels are made of: two series with the same key have the same labels.
     public struct LabelKey: Hashable, Sendable {
@@ -31,6 +35,8 @@ public struct ListenerSeries: Sendable, Equatable {
         var range: PortRange?
         var assignment: AssignmentStatus?
         var service: String
+        var namespace: NamespaceID
+        var netns: String?
 
         /// Hashes the socket's identity only: range and assignment follow from the port, and two keys that
         /// differ only in service (a policy's local name) are told apart by `==`. One word to hash, not a
@@ -42,7 +48,7 @@ public struct ListenerSeries: Sendable, Equatable {
                 case .other: 1 << 16
                 }
             let table = SocketTable(transport: transport, family: family)
-            hasher.combine(port << 4 | table.ordinal << 2 | exposure.ordinal)
+            hasher.combine(Int(namespace.inode) << 21 | port << 4 | table.ordinal << 2 | exposure.ordinal)
         }
     }
 
@@ -51,12 +57,13 @@ public struct ListenerSeries: Sendable, Equatable {
         LabelKey(
             transport: transport, family: family, port: port, exposure: exposure,
             range: classification?.range,
-            assignment: classification?.assignment, service: classification?.service ?? "")
+            assignment: classification?.assignment, service: classification?.service ?? "",
+            namespace: namespace, netns: netns)
     }
 
-    /// The labels in exposition order.
+    /// The labels in exposition order: `netns` first, when namespaces are told apart.
     public var labels: [Label] {
-        [
+        NamespaceLabel.labels(netns) + [
             Label("protocol", transport.rawValue), Label("family", family.rawValue),
             Label("port", port.description),
             Label("exposure", exposure.rawValue), Label("range", classification?.range.rawValue ?? "other"),
@@ -68,26 +75,31 @@ public struct ListenerSeries: Sendable, Equatable {
 
 extension ListenerSeries {
     /// The listener series of `counts`: each listener key classified by `classifier` (with the local service
-    /// names of `policy`), ports past `limits` summed into `other`, sorted by protocol, port, family and
-    /// exposure.
+    /// names of `policy`), ports past `limits` summed into `other`, sorted by protocol, port, family,
+    /// exposure and namespace; a namespace's `netns` label is its name in `namespaces`.
     public static func series(
-        of counts: SocketCounts, classifier: PortClassifier, limits: CardinalityGuard, policy: PortPolicy?
+        of counts: SocketCounts, classifier: PortClassifier, limits: CardinalityGuard, policy: PortPolicy?,
+        namespaces: [NamespaceID: String] = [:]
     ) -> [ListenerSeries] {
         struct Key: Hashable {
             var table: SocketTable
             var port: PortLabel
             var exposure: Exposure
+            var namespace: NamespaceID
         }
         var grouped: [Key: Int] = [:]
         grouped.reserveCapacity(counts.listeners.count)
         for (listener, count) in counts.listeners {
             let port = limits.label(for: listener.port, transport: listener.table.transport)
-            grouped[Key(table: listener.table, port: port, exposure: listener.exposure), default: 0] += count
+            let key = Key(
+                table: listener.table, port: port, exposure: listener.exposure, namespace: listener.namespace)
+            grouped[key, default: 0] += count
         }
         // The small keys are sorted, not the series: moving a series moves its strings.
         let ordered = grouped.sorted {
-            let left = ($0.key.table.transport, $0.key.port, $0.key.table.family, $0.key.exposure)
-            return left < ($1.key.table.transport, $1.key.port, $1.key.table.family, $1.key.exposure)
+            let left = ($0.key.table.transport, $0.key.port, $0.key.table.family, $0.key.exposure, $0.key.namespace)
+            return left
+                < ($1.key.table.transport, $1.key.port, $1.key.table.family, $1.key.exposure, $1.key.namespace)
         }
         return ordered.map { key, count in
             var classification: PortClassification?
@@ -99,8 +111,8 @@ extension ListenerSeries {
             }
             return ListenerSeries(
                 transport: key.table.transport, family: key.table.family, port: key.port,
-                exposure: key.exposure,
-                classification: classification, count: count)
+                exposure: key.exposure, classification: classification, count: count, namespace: key.namespace,
+                netns: NamespaceLabel.value(of: key.namespace, in: namespaces))
         }
     }
 }

@@ -24,14 +24,25 @@ public final class PortUsageCollector: Sendable {
     private let owners: OwnerResolver?
     /// The level of the one line saying that other users' process names are not readable.
     private let privilegeNoticeLevel: Logger.Level
+    /// The sweep of the other network namespaces, when the `netns` collector runs.
+    private let namespaces: NamespaceSweep?
+    /// The namespace the host's listeners are keyed with: the exporter's own when namespaces are told
+    /// apart, else none.
+    private let hostNamespace: NamespaceID
 
     public init(
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
         processMetrics: ProcessMetrics = ProcessMetrics(), sinkStatistics: [SinkStatistics] = [],
         policy: PolicyStore = PolicyStore(policy: nil), owners: OwnerResolver = OwnerResolver(),
-        procRoot: String = "/proc", privilegeNoticeLevel: Logger.Level = .warning, logger: Logger,
+        procRoot: String = "/proc", privilegeNoticeLevel: Logger.Level = .warning,
+        namespaceScanner: NamespaceScanner = NamespaceScanner(), logger: Logger,
         advice: @escaping CollectionAdvice = { _ in nil }
     ) {
+        let sweepsNamespaces = options.enabled.contains(.netns)
+        namespaces =
+            sweepsNamespaces
+            ? NamespaceSweep(scanner: namespaceScanner, maximumNamespaces: options.maxNamespaces) : nil
+        hostNamespace = sweepsNamespaces ? NamespaceScanner.ownNamespace() : .untagged
         self.source = source
         self.classifier = classifier
         self.options = options
@@ -56,15 +67,31 @@ public final class PortUsageCollector: Sendable {
             case .sockets: (name, SocketsCollector())
             case .ephemeral: (name, EphemeralCollector(procRoot: procRoot))
             case .process: (name, ProcessCollector(metrics: processMetrics))
+            case .netns: (name, NetnsCollector())
             }
         }
     }
 
     /// Collects now; a socket table still being read at `deadline` fails with a timeout.
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
-        let snapshot = SocketSnapshot.take(from: source, demand: options.demand, deadline: deadline)
-        record(snapshot)
-        return assemble(snapshot)
+        var snapshot = SocketSnapshot.take(
+            from: source, demand: options.demand, deadline: deadline, namespace: hostNamespace)
+        let sweep = sweepNamespaces(into: &snapshot, demand: options.namespaceDemand, deadline: deadline)
+        record(snapshot, sweep: sweep?.result)
+        return assemble(snapshot, sweep: sweep)
+    }
+
+    /// Reads the listeners of the other namespaces into `snapshot`, when the `netns` collector runs; with
+    /// the sweep's duration.
+    private func sweepNamespaces(
+        into snapshot: inout SocketSnapshot, demand: SocketDemand, deadline: ContinuousClock.Instant?
+    ) -> (result: NamespaceSweepResult, seconds: Double)? {
+        guard let namespaces else { return nil }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = namespaces.sweep(demand: demand, deadline: deadline)
+        snapshot.counts.absorb(result.counts)
+        return (result, (clock.now - start).seconds)
     }
 
     /// Whether the `changes` collector runs, so that ``pollListeners(deadline:)`` is worth calling.
@@ -76,46 +103,55 @@ public final class PortUsageCollector: Sendable {
     @discardableResult
     public func pollListeners(deadline: ContinuousClock.Instant? = nil) -> [SocketSourceError] {
         guard history != nil else { return [] }
-        let snapshot = SocketSnapshot.take(from: source, demand: options.listenerDemand, deadline: deadline)
-        record(snapshot)
+        var snapshot = SocketSnapshot.take(
+            from: source, demand: options.listenerDemand, deadline: deadline, namespace: hostNamespace)
+        let sweep = sweepNamespaces(into: &snapshot, demand: options.listenerDemand, deadline: deadline)
+        record(snapshot, sweep: sweep?.result)
         return snapshot.outcomes.compactMap(\.failure)
     }
 
-    /// Feeds the history with the snapshot's listeners, when every listener table was read (a table that
-    /// failed would look like all its listeners closing).
-    private func record(_ snapshot: SocketSnapshot) {
+    /// Feeds the history with the snapshot's listeners, when every listener table of the host was read (a
+    /// table that failed would look like all its listeners closing); the listeners of namespaces the sweep
+    /// could not read are left as they were.
+    private func record(_ snapshot: SocketSnapshot, sweep: NamespaceSweepResult?) {
         guard let history, snapshot.outcomes.allSatisfy({ !$0.coversListeners || $0.failure == nil }) else {
             return
         }
-        history.observe(Set(snapshot.counts.listeners.keys), at: WallClock.now())
+        history.observe(
+            Set(snapshot.counts.listeners.keys), at: WallClock.now(), namespaces: sweep?.labels ?? [:],
+            unread: sweep?.unread ?? [])
     }
 
     /// Collects everything but the socket tables, which are reported failed for `reason`: the answer to
     /// a scrape whose socket collection overran its timeout.
     public func collectWithoutSockets(because reason: String) -> Scrape {
-        assemble(SocketSnapshot.abandoned(options.demand, source: source, reason: reason))
+        assemble(SocketSnapshot.abandoned(options.demand, source: source, reason: reason), sweep: nil)
     }
 
-    private func assemble(_ snapshot: SocketSnapshot) -> Scrape {
+    private func assemble(_ snapshot: SocketSnapshot, sweep: (result: NamespaceSweepResult, seconds: Double)?)
+        -> Scrape
+    {
         let clock = ContinuousClock()
         let start = clock.now
         logTableProblems(snapshot)
+        if let sweep { logSweepProblems(sweep.result) }
+        let names = sweep?.result.labels ?? [:]
         let limits = CardinalityGuard(maxPorts: options.maxPortsPerProtocol, counts: snapshot.counts)
         warnAboutOverflow(limits)
         let policy = policy.current
         let ownersStart = clock.now
-        let ownerships = resolveOwners(of: snapshot.counts.listenerSockets, limits: limits)
+        let ownerships = resolveOwners(of: snapshot.counts.listenerSockets, limits: limits, namespaces: names)
         let ownersSeconds = (clock.now - ownersStart).seconds
         let context = CollectionContext(
             snapshot: snapshot,
             listeners: ListenerSeries.series(
-                of: snapshot.counts, classifier: classifier, limits: limits, policy: policy),
-            owners: ownerships, policy: policy,
-            limits: limits)
+                of: snapshot.counts, classifier: classifier, limits: limits, policy: policy, namespaces: names),
+            owners: ownerships, policy: policy, limits: limits, namespaces: sweep?.result)
         var families: [MetricFamily] = []
         let outcomes = collectors.map { name, collector in
             var outcome = run(name, collector, context, into: &families)
             if name == .owners { outcome.durationSeconds += ownersSeconds }
+            if name == .netns { outcome.durationSeconds += sweep?.seconds ?? 0 }
             return outcome
         }
         families += SelfMetrics(buildInfo: buildInfo, registry: classifier.registry).families(
@@ -135,8 +171,9 @@ public final class PortUsageCollector: Sendable {
 
     /// The owners of `sockets`, saying once why process names are missing when processes of other users
     /// could not be read.
-    private func resolveOwners(of sockets: [ListenerSocket], limits: CardinalityGuard) -> [ListenerOwnership]
-    {
+    private func resolveOwners(
+        of sockets: [ListenerSocket], limits: CardinalityGuard, namespaces: [NamespaceID: String]
+    ) -> [ListenerOwnership] {
         guard let owners else { return [] }
         let resolved = owners.owners(of: sockets)
         let unnamed = zip(sockets, resolved.owners).filter { $0.inode != 0 && $1.processes.isEmpty }.count
@@ -152,7 +189,7 @@ public final class PortUsageCollector: Sendable {
         } else if unnamed == 0 {
             log.clear(subject)
         }
-        return ListenerOwnership.of(sockets, owners: resolved.owners, limits: limits)
+        return ListenerOwnership.of(sockets, owners: resolved.owners, limits: limits, namespaces: namespaces)
     }
 
     /// Runs one collector, timed; its duration includes the reads of the tables it needed.
@@ -191,8 +228,32 @@ public final class PortUsageCollector: Sendable {
         case .listeners, .owners, .changes: outcome.coversListeners
         case .connections: outcome.table.transport == .tcp
         case .sockets, .ephemeral: outcome.selection == .everything
-        case .process: false
+        case .process, .netns: false
         }
+    }
+
+    /// Says once that namespaces are read from `/proc/PID/net` because they cannot be entered, and that
+    /// namespaces past the limit were not read.
+    private func logSweepProblems(_ sweep: NamespaceSweepResult) {
+        if let failure = sweep.enterFailure {
+            log.log(
+                .warning,
+                "cannot enter network namespaces; their listeners are read from /proc/PID/net of a process in each instead. Entering them needs CAP_SYS_ADMIN",
+                about: "netns enter", metadata: ["err": "\(failure)"])
+        } else {
+            log.clear("netns enter")
+        }
+        guard sweep.overflow > 0 else {
+            log.clear("netns overflow")
+            return
+        }
+        var metadata: Logger.Metadata = [
+            "namespaces": "\(sweep.readings.count + sweep.overflow)", "read": "\(sweep.readings.count)",
+        ]
+        if let advice = advice(.tooManyNamespaces) { metadata["advice"] = "\(advice)" }
+        log.log(
+            .warning, "more network namespaces than the limit; the others are not read", about: "netns overflow",
+            fingerprint: "\(sweep.readings.count)", metadata: metadata)
     }
 
     /// Logs unavailable tables at debug level and malformed input as a warning, each once until it changes.

@@ -9,6 +9,8 @@ public struct CollectionContext: Sendable {
     public var policy: PortPolicy?
     /// Which ports keep their own series.
     public var limits: CardinalityGuard
+    /// The other network namespaces read, when the `netns` collector runs.
+    public var namespaces: NamespaceSweepResult?
 }
 
 /// One named part of a collection, like node_exporter's `Collector`: it adds its metric families, and the

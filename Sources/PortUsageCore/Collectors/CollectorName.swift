@@ -18,11 +18,15 @@ public enum CollectorName: String, Sendable, CaseIterable, Comparable {
     case ephemeral
     /// The exporter's own `process_*` metrics.
     case process
+    /// The listeners of every network namespace (containers, pods), with a `netns` label on the listener,
+    /// owner and change series (`port_usage_netns_*`). Off by default: it needs `CAP_SYS_ADMIN`,
+    /// `CAP_SYS_PTRACE` and `CAP_DAC_READ_SEARCH`.
+    case netns
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Whether the collector runs unless disabled.
-    public var isEnabledByDefault: Bool { self != .sockets && self != .ephemeral }
+    public var isEnabledByDefault: Bool { self != .sockets && self != .ephemeral && self != .netns }
 
     /// One line on what the collector exports.
     public var summary: String {
@@ -37,6 +41,8 @@ public enum CollectorName: String, Sendable, CaseIterable, Comparable {
         case .ephemeral:
             "ephemeral port pressure, host-wide and toward the busiest destination; reads every socket"
         case .process: "the exporter's own process_* metrics"
+        case .netns:
+            "the listeners of every network namespace (containers, pods), labelled netns; needs CAP_SYS_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
         }
     }
 

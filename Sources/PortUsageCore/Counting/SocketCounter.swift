@@ -21,8 +21,14 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
     /// Whether local port usage is tallied (for the ephemeral-port collector).
     public let talliesLocalPorts: Bool
 
-    public init(countsConnections: Bool, keepsListenerSockets: Bool = false, talliesLocalPorts: Bool = false)
-    {
+    /// The namespace every listener key is given.
+    public let namespace: NamespaceID
+
+    public init(
+        countsConnections: Bool, keepsListenerSockets: Bool = false, talliesLocalPorts: Bool = false,
+        namespace: NamespaceID = .untagged
+    ) {
+        self.namespace = namespace
         self.countsConnections = countsConnections
         self.keepsListenerSockets = keepsListenerSockets
         self.talliesLocalPorts = talliesLocalPorts
@@ -47,7 +53,8 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
         if talliesLocalPorts { counts.localPorts.add(record) }
         if record.isListener {
             let key = ListenerKey(
-                table: table, port: record.localPort, exposure: record.localAddress.exposure)
+                table: table, port: record.localPort, exposure: record.localAddress.exposure,
+                namespace: namespace)
             counts.listeners[key, default: 0] += 1
             if keepsListenerSockets {
                 counts.listenerSockets.append(ListenerSocket(record: record, key: key))

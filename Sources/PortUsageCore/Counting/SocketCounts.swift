@@ -3,16 +3,19 @@ public struct ListenerKey: Sendable, Hashable {
     public var table: SocketTable
     public var port: UInt16
     public var exposure: Exposure
+    /// The network namespace, when namespaces are told apart (the `netns` collector).
+    public var namespace: NamespaceID
 
-    public init(table: SocketTable, port: UInt16, exposure: Exposure) {
+    public init(table: SocketTable, port: UInt16, exposure: Exposure, namespace: NamespaceID = .untagged) {
         self.table = table
         self.port = port
         self.exposure = exposure
+        self.namespace = namespace
     }
 
     /// One word to hash: the key is counted once per listening socket.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(Int(port) << 4 | table.ordinal << 2 | exposure.ordinal)
+        hasher.combine(Int(namespace.inode) << 21 | Int(port) << 4 | table.ordinal << 2 | exposure.ordinal)
     }
 }
 
@@ -44,4 +47,10 @@ public struct SocketCounts: Sendable, Equatable {
     public var states: [SocketTable: [SocketState: Int]] = [:]
 
     public init() {}
+
+    /// Adds the listeners of `other`, counted in another namespace (their keys differ from these).
+    public mutating func absorb(_ other: SocketCounts) {
+        listeners.merge(other.listeners, uniquingKeysWith: +)
+        listenerSockets += other.listenerSockets
+    }
 }

@@ -14,13 +14,15 @@ public struct SocketSnapshot: Sendable {
     /// A source that selects in the kernel is asked first for each table's listeners (or for everything, when
     /// every socket is wanted), then, once every TCP listener port is known, for the TCP connections on those
     /// ports only. A source that cannot select reads each table once, whole. A table that fails or is not
-    /// read by `deadline` is reported in its outcome and never prevents the others from being read.
+    /// read by `deadline` is reported in its outcome and never prevents the others from being read. The
+    /// listeners are keyed with `namespace`.
     public static func take(
-        from source: some SocketSource, demand: SocketDemand, deadline: ContinuousClock.Instant?
+        from source: some SocketSource, demand: SocketDemand, deadline: ContinuousClock.Instant?,
+        namespace: NamespaceID = .untagged
     ) -> SocketSnapshot {
         var counter = SocketCounter(
             countsConnections: demand.connections, keepsListenerSockets: demand.listenerSockets,
-            talliesLocalPorts: demand.localPorts)
+            talliesLocalPorts: demand.localPorts, namespace: namespace)
         var outcomes: [TableOutcome] = []
         for table in demand.tables {
             let selection: SocketSelection =

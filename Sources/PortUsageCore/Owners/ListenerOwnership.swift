@@ -7,10 +7,14 @@ public struct ListenerOwnership: Sendable, Hashable, Comparable {
     public var unit: String
     /// One process name; empty when none could be read.
     public var process: String
+    /// The network namespace, when namespaces are told apart.
+    public var namespace: NamespaceID = .untagged
+    /// The `netns` label, when namespaces are told apart.
+    public var netns: String?
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
-        let left = (lhs.table.transport, lhs.port, lhs.table.family, lhs.exposure)
-        let right = (rhs.table.transport, rhs.port, rhs.table.family, rhs.exposure)
+        let left = (lhs.table.transport, lhs.port, lhs.table.family, lhs.exposure, lhs.namespace)
+        let right = (rhs.table.transport, rhs.port, rhs.table.family, rhs.exposure, rhs.namespace)
         if left != right { return left < right }
         return (lhs.user, lhs.unit, lhs.process) < (rhs.user, rhs.unit, rhs.process)
     }
@@ -18,11 +22,11 @@ public struct ListenerOwnership: Sendable, Hashable, Comparable {
     /// Whether this owner belongs to the listener series `series`.
     public func owns(_ series: ListenerSeries) -> Bool {
         table.transport == series.transport && table.family == series.family && port == series.port
-            && exposure == series.exposure
+            && exposure == series.exposure && namespace == series.namespace
     }
 
     var labels: [Label] {
-        [
+        NamespaceLabel.labels(netns) + [
             Label("protocol", table.transport.rawValue), Label("family", table.family.rawValue),
             Label("port", port.description), Label("exposure", exposure.rawValue), Label("user", user),
             Label("unit", unit), Label("process", process),
@@ -30,10 +34,12 @@ public struct ListenerOwnership: Sendable, Hashable, Comparable {
     }
 
     /// The ownerships of `sockets`, owned as `owners` says (in the same order): one per key and distinct
-    /// owner, a socket held by processes of several names giving one each; sorted.
-    static func of(_ sockets: [ListenerSocket], owners: [SocketOwner], limits: CardinalityGuard)
-        -> [ListenerOwnership]
-    {
+    /// owner, a socket held by processes of several names giving one each; sorted. A namespace's `netns`
+    /// label is its name in `namespaces`.
+    static func of(
+        _ sockets: [ListenerSocket], owners: [SocketOwner], limits: CardinalityGuard,
+        namespaces: [NamespaceID: String] = [:]
+    ) -> [ListenerOwnership] {
         var result: Set<ListenerOwnership> = []
         for (socket, owner) in zip(sockets, owners) {
             let port = limits.label(for: socket.key.port, transport: socket.key.table.transport)
@@ -41,7 +47,8 @@ public struct ListenerOwnership: Sendable, Hashable, Comparable {
                 result.insert(
                     ListenerOwnership(
                         table: socket.key.table, port: port, exposure: socket.key.exposure, user: owner.user,
-                        unit: owner.unit, process: process))
+                        unit: owner.unit, process: process, namespace: socket.key.namespace,
+                        netns: NamespaceLabel.value(of: socket.key.namespace, in: namespaces)))
             }
         }
         return result.sorted()

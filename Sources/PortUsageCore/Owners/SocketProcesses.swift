@@ -57,7 +57,7 @@ public final class SocketProcesses: Sendable {
     private func walk(for unseen: Set<UInt64>) -> (found: [UInt64: [String]], denied: Int) {
         var found: [UInt64: Set<String>] = [:]
         var denied = 0
-        for pid in processIDs().sorted(by: >).lazy.map(String.init) {
+        for pid in ProcfsLink.processIDs(under: procRoot).sorted(by: >).lazy.map(String.init) {
             if found.count == unseen.count { break }
             let held = socketInodes(of: pid, denied: &denied).intersection(unseen)
             guard !held.isEmpty else { continue }
@@ -65,20 +65,6 @@ public final class SocketProcesses: Sendable {
             for inode in held { found[inode, default: []].insert(name) }
         }
         return (found.mapValues { $0.sorted() }, denied)
-    }
-
-    /// The ids of the processes listed under ``procRoot``.
-    private func processIDs() -> [Int] {
-        guard let processes = opendir(procRoot) else { return [] }
-        defer { closedir(processes) }
-        var ids: [Int] = []
-        while let entry = readdir(processes) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if let id = Int(name), id > 0 { ids.append(id) }
-        }
-        return ids
     }
 
     /// The socket inodes among `pid`'s descriptors.
@@ -91,20 +77,13 @@ public final class SocketProcesses: Sendable {
         defer { closedir(descriptors) }
         let directoryDescriptor = dirfd(descriptors)
         var inodes: Set<UInt64> = []
-        var target = [CChar](repeating: 0, count: 64)
         while let entry = readdir(descriptors) {
-            let length = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+            let target = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { name in
-                    readlinkat(directoryDescriptor, name.baseAddress!, &target, target.count)
+                    ProcfsLink.target(of: name.baseAddress!, in: directoryDescriptor)
                 }
             }
-            guard length > 9 else { continue }
-            let link = target.prefix(length).map { UInt8(bitPattern: $0) }
-            // "socket:[12345]"
-            guard link.starts(with: Array("socket:[".utf8)), link.last == UInt8(ascii: "]"),
-                let inode = UInt64(String(decoding: link.dropFirst(8).dropLast(), as: UTF8.self))
-            else { continue }
-            inodes.insert(inode)
+            if let target, let inode = ProcfsLink.inode(of: target, type: "socket") { inodes.insert(inode) }
         }
         return inodes
     }

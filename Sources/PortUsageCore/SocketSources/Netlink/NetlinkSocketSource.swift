@@ -22,8 +22,20 @@ public final class NetlinkSocketSource: SocketSource {
 
     /// A source whose socket receives into a buffer of `bufferSize` bytes (at least 256; a buffer smaller
     /// than the kernel's batches fails reads as truncated) with `SO_RCVBUF` of `socketBufferSize`.
-    public init(bufferSize: Int = defaultBufferSize, socketBufferSize: Int = defaultSocketBufferSize) {
-        channel = Mutex(SockDiagChannel(bufferSize: bufferSize, socketBufferSize: socketBufferSize))
+    public convenience init(bufferSize: Int = defaultBufferSize, socketBufferSize: Int = defaultSocketBufferSize) {
+        self.init(bufferSize: bufferSize, socketBufferSize: socketBufferSize, opener: openSockDiagSocket)
+    }
+
+    /// A source whose sockets are made by `opener`: in another network namespace, for instance.
+    init(bufferSize: Int, socketBufferSize: Int, opener: @escaping SockDiagSocketOpener) {
+        channel = Mutex(
+            SockDiagChannel(bufferSize: bufferSize, socketBufferSize: socketBufferSize, opener: opener))
+    }
+
+    /// Closes the source's socket now rather than when the source is released; a later read opens a new
+    /// one.
+    func close() {
+        channel.withLock { $0.close() }
     }
 
     public func kind(for table: SocketTable) -> SocketSourceKind { .netlink }

@@ -4,8 +4,21 @@
     import Musl
 #endif
 
-/// One `NETLINK_SOCK_DIAG` socket and its receive buffer: opened on first use, kept across dumps, closed
-/// after a dump that failed before its end so that the next dump never reads a stale reply.
+/// Creates a `NETLINK_SOCK_DIAG` socket for reads of a table (`SOCK_DGRAM`, close-on-exec), unbound; throws
+/// when it cannot. A socket answers about the network namespace it was created in.
+typealias SockDiagSocketOpener = @Sendable (SocketTable) throws(SocketSourceError) -> Int32
+
+/// Opens a sock_diag socket in the calling thread's network namespace.
+let openSockDiagSocket: SockDiagSocketOpener = { (table) throws(SocketSourceError) in
+    let socketType = Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+    let opened = socket(AF_NETLINK, socketType, SockDiagLayout.netlinkSockDiag)
+    guard opened >= 0 else { throw .netlink(table: table, operation: "socket", errno: errno) }
+    return opened
+}
+
+/// One `NETLINK_SOCK_DIAG` socket: opened on first use, kept across dumps, closed after a dump that failed
+/// before its end so that the next dump never reads a stale reply. Each dump receives into a buffer of its
+/// own, so an idle channel holds no more than its socket.
 ///
 /// Not thread-safe: ``NetlinkSocketSource`` holds it under a mutex.
 struct SockDiagChannel: ~Copyable {
@@ -17,20 +30,22 @@ struct SockDiagChannel: ~Copyable {
     /// `net.core.rmem_max`).
     let socketBufferSize: Int
     private var nextSequence: UInt32 = 1
-    private let buffer: UnsafeMutableRawBufferPointer
+    /// The size of each dump's receive buffer.
+    let bufferSize: Int
+    private let opener: SockDiagSocketOpener
 
-    /// A channel that receives into a buffer of `bufferSize` bytes. The kernel sends dump batches of at
-    /// most 32 KiB (and at least one page); a datagram larger than the buffer fails the dump rather than
-    /// being parsed in part.
-    init(bufferSize: Int, socketBufferSize: Int) {
+    /// A channel that receives into a buffer of `bufferSize` bytes, on sockets made by `opener`. The
+    /// kernel sends dump batches of at most 32 KiB (and at least one page); a datagram larger than the
+    /// buffer fails the dump rather than being parsed in part.
+    init(bufferSize: Int, socketBufferSize: Int, opener: @escaping SockDiagSocketOpener = openSockDiagSocket) {
         precondition(bufferSize >= 256, "the receive buffer must hold at least a few messages")
-        buffer = .allocate(byteCount: bufferSize, alignment: 8)
+        self.bufferSize = bufferSize
         self.socketBufferSize = socketBufferSize
+        self.opener = opener
     }
 
     deinit {
         if descriptor >= 0 { closeDescriptor(descriptor) }
-        buffer.deallocate()
     }
 
     /// Sends `request` (with `sequence` in its header) and streams the reply into `consumer`.
@@ -44,10 +59,12 @@ struct SockDiagChannel: ~Copyable {
     ) throws(SocketSourceError) -> InetDiagReplyParser {
         try open(for: table)
         var parser = InetDiagReplyParser(table: table, sequence: sequence, portID: portID)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 8)
+        defer { buffer.deallocate() }
         do throws(SocketSourceError) {
             try send(request, table: table)
             while !parser.isDone {
-                let (count, sender) = try receive(table, deadline: deadline, start: start)
+                let (count, sender) = try receive(table, into: buffer, deadline: deadline, start: start)
                 guard sender == 0 else {
                     parser.noteSkipped(number: parser.messageCount, "a datagram from netlink port \(sender)")
                     continue
@@ -78,9 +95,7 @@ struct SockDiagChannel: ~Copyable {
     /// Opens and binds the socket unless it is open, and learns its port id.
     private mutating func open(for table: SocketTable) throws(SocketSourceError) {
         guard descriptor < 0 else { return }
-        let socketType = Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        let opened = socket(AF_NETLINK, socketType, SockDiagLayout.netlinkSockDiag)
-        guard opened >= 0 else { throw .netlink(table: table, operation: "socket", errno: errno) }
+        let opened = try opener(table)
         var size = Int32(clamping: socketBufferSize)
         _ = setsockopt(opened, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         var address = Self.netlinkAddress(portID: 0)
@@ -119,7 +134,8 @@ struct SockDiagChannel: ~Copyable {
     /// Waits for the next datagram and receives it into the buffer; returns its length and the sender's
     /// port id (0 for the kernel).
     private func receive(
-        _ table: SocketTable, deadline: ContinuousClock.Instant?, start: ContinuousClock.Instant
+        _ table: SocketTable, into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant?,
+        start: ContinuousClock.Instant
     )
         throws(SocketSourceError) -> (count: Int, sender: UInt32)
     {

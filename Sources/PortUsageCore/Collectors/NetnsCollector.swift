@@ -1,0 +1,67 @@
+/// `port_usage_netns_*`: the network namespaces whose listeners the collection read, and how.
+///
+/// The listeners themselves are in `port_usage_listeners`, labelled `netns`. The collector fails when
+/// namespaces were missed: processes whose namespace could not be read (another user's, without
+/// `CAP_SYS_PTRACE`), or a namespace whose tables could not be read.
+struct NetnsCollector: Collector {
+    func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
+        guard let sweep = context.namespaces else { return }
+        var info = [
+            Sample(
+                labels: [Label("netns", "host"), Label("kind", "host"), Label("id", "")], value: 1)
+        ]
+        var byStatus: [String: Int] = ["netlink": 0, "procfs": 0, "failed": 0, "over_limit": sweep.overflow]
+        for reading in sweep.readings {
+            info.append(
+                Sample(
+                    labels: [
+                        Label("netns", reading.label), Label("kind", reading.namespace.kind.rawValue),
+                        Label("id", reading.namespace.identity),
+                    ], value: 1))
+            let status = reading.failure == nil ? reading.source?.rawValue : nil
+            byStatus[status ?? "failed", default: 0] += 1
+        }
+        families += [
+            MetricFamily(
+                name: "port_usage_netns_info",
+                help:
+                    "A network namespace whose listeners are labelled netns: its kind (host, named, pod, container, unnamed) and id (the /run/netns name, pod UID or container id); always 1.",
+                type: .gauge, samples: info),
+            MetricFamily(
+                name: "port_usage_netns_namespaces",
+                help:
+                    "Network namespaces other than the host's found in the last collection, by how they were read: netlink (entered), procfs (/proc/PID/net), failed, or over_limit (past --collector.netns.max-namespaces, not read).",
+                type: .gauge,
+                samples: byStatus.sorted { $0.key < $1.key }.map {
+                    Sample(labels: [Label("status", $0.key)], value: Double($0.value))
+                }),
+            MetricFamily(
+                name: "port_usage_netns_denied_processes",
+                help:
+                    "Processes whose network namespace could not be read: another user's process without CAP_SYS_PTRACE, or one a security module protects.",
+                type: .gauge, samples: [Sample(value: Double(sweep.deniedProcesses))]),
+        ]
+        if let failure = NamespaceSweepFailure(sweep) { throw failure }
+    }
+}
+
+/// Why a namespace sweep missed namespaces.
+struct NamespaceSweepFailure: Error, CustomStringConvertible {
+    var description: String
+
+    /// The failure of `sweep`, or nil when it read every namespace it found.
+    init?(_ sweep: NamespaceSweepResult) {
+        var reasons: [String] = []
+        if sweep.deniedProcesses > 0 && !sweep.canTraceProcesses {
+            reasons.append(
+                "the network namespaces of other users' processes are not readable: reading them needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
+            )
+        }
+        for reading in sweep.readings {
+            guard let failure = reading.failure else { continue }
+            reasons.append("netns \(reading.label): \(failure)")
+        }
+        guard !reasons.isEmpty else { return nil }
+        description = reasons.joined(separator: "; ")
+    }
+}
