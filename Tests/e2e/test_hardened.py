@@ -155,10 +155,19 @@ def assert_serves_listener(exporter, port, source="netlink"):
     assert listeners.get(str(port)) == 1, f"port {port} missing from port_usage_listeners: {sorted(listeners)}"
 
 
-def assert_unprivileged(status, uid, gid):
+CAPABILITY_NUMBERS = {"dac_read_search": 2, "sys_ptrace": 19, "sys_admin": 21}
+
+
+def assert_unprivileged(status, uid, gid, capabilities=()):
+    """The process runs as uid:gid with no supplementary group, no_new_privs, and no capability but
+    `capabilities` (names), which are effective, permitted and bounding only (root's) or also inheritable
+    and ambient (another user's)."""
     assert status["Uid"].split() == [str(uid)] * 4 and status["Gid"].split() == [str(gid)] * 4, status
     assert status["Groups"] == "", status["Groups"]
-    assert {field: int(status[field], 16) for field in CAPABILITY_FIELDS} == dict.fromkeys(CAPABILITY_FIELDS, 0)
+    mask = sum(1 << CAPABILITY_NUMBERS[name] for name in capabilities)
+    inherited = mask if uid != 0 else 0
+    expected = {"CapInh": inherited, "CapPrm": mask, "CapEff": mask, "CapBnd": mask, "CapAmb": inherited}
+    assert {field: int(status[field], 16) for field in CAPABILITY_FIELDS} == expected
     assert status["NoNewPrivs"] == "1"
 
 
@@ -357,9 +366,15 @@ def unit_emulation_prefix(settings):
         mounts += [arg for parent in parents for arg in ("--perms", "0755", "--dir", str(parent))]
         mounts += ["--ro-bind", str(path), str(path)]
     limits = [PRLIMIT, "--nofile={}:{}".format(*nofile_limit(settings))] if nofile_limit(settings) else []
-    privileges = [SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
-    if last(settings, "CapabilityBoundingSet") == "":
-        privileges.append("--bounding-set=-all")
+    # CapabilityBoundingSet= and AmbientCapabilities= (the last of each: an empty one resets, as the
+    # netns drop-in relies on).
+    bounding = [name.lower().removeprefix("cap_") for name in last(settings, "CapabilityBoundingSet", "").split()]
+    ambient = "".join(",+" + name.lower().removeprefix("cap_")
+                      for name in last(settings, "AmbientCapabilities", "").split())
+    privileges = [SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all" + ambient]
+    if ambient:
+        privileges.append("--ambient-caps=-all" + ambient)
+    privileges.append("--bounding-set=" + ",".join(["-all", *("+" + name for name in bounding)]))
     if last(settings, "NoNewPrivileges") == "yes":
         privileges.append("--no-new-privs")
     spec = json.dumps(unit_sandbox_spec(settings))
@@ -518,7 +533,9 @@ def daemonset_container():
 
 
 def daemonset_prefix():
-    """bwrap | setpriv with exactly the DaemonSet's securityContext (container settings over pod ones)."""
+    """bwrap | setpriv with exactly the DaemonSet's securityContext (container settings over pod ones): its
+    user, and with uid 0 only the capabilities it adds (the bounding set, which root's effective set
+    follows); the node's network and process namespaces are the test's own (hostNetwork, hostPID)."""
     if not (BWRAP and SETPRIV):
         pytest.skip("needs bwrap (Debian package bubblewrap) and setpriv (util-linux); scripts/test.sh installs them")
     if not IS_ROOT:
@@ -526,13 +543,13 @@ def daemonset_prefix():
     pod, container = daemonset_container()
     context = {**pod.get("securityContext", {}), **container.get("securityContext", {})}
     assert pod["hostNetwork"] is True  # the node's network namespace: the test's own
-    assert context["privileged"] is False and not context["capabilities"].get("add")
+    assert context["privileged"] is False and context["capabilities"]["drop"] == ["ALL"]
+    added = [name.lower() for name in context["capabilities"].get("add", [])]
     uid, gid = context["runAsUser"], context.get("runAsGroup", context["runAsUser"])
-    assert uid != 0 and context["runAsNonRoot"] is True
+    assert context["runAsNonRoot"] is (uid != 0)
     mounts = ["--ro-bind" if context["readOnlyRootFilesystem"] else "--bind", "/", "/", "--dev", "/dev"]
-    privileges = [SETPRIV, f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--inh-caps=-all"]
-    if context["capabilities"]["drop"] == ["ALL"]:
-        privileges.append("--bounding-set=-all")
+    privileges = [SETPRIV, f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--inh-caps=-all",
+                  "--bounding-set=" + ",".join(["-all", *("+" + name for name in added)])]
     if context["allowPrivilegeEscalation"] is False:
         privileges.append("--no-new-privs")
     return [BWRAP, "--die-with-parent", *mounts, "--", *privileges], (uid, gid)
@@ -572,7 +589,9 @@ def test_daemonset_security_context_serves_scrapes(exporter_tmp):
     port = free_port()
     args = daemonset_args(mount_path, directory)
     with Listener() as listener, SandboxedExporter(*args, port=port, prefix=prefix) as exporter:
-        assert_unprivileged(status_of(exporter.pid), uid, gid)
+        _, container = daemonset_container()
+        added = [name.lower() for name in container["securityContext"]["capabilities"].get("add", [])]
+        assert_unprivileged(status_of(exporter.pid), uid, gid, added)
         assert_serves_listener(exporter, listener.port)
         assert exporter.samples("port_usage_config_last_reload_successful") == {frozenset(): 1}
         # --web.enable-lifecycle from the manifest: POST /-/reload re-reads the mounted policy.

@@ -49,7 +49,7 @@ public struct NamespaceScanner: Sendable {
                 id: id, kind: .named, identity: name, path: namedDirectory + "/" + name, processID: nil)
         }
         var denied = 0
-        for pid in ProcfsLink.processIDs(under: procRoot) {
+        for pid in ProcfsLink.processIDs(under: procRoot).sorted() {
             guard let id = namespace(ofProcess: pid) else {
                 if errno == EACCES || errno == EPERM { denied += 1 }
                 continue
