@@ -3,6 +3,7 @@
 # sock_diag reference (Benchmarks/Reference/sockdiag_count.c), then measures on two live loopback populations
 # (a: 1k listeners, 200 UDP, 10k connections; b: 5k, 1k, 100k) our scrapes beside the C reference, `ss` and
 # `cat` of /proc/net, and the exporter's peak RSS beside node_exporter's in the same run.
+# `scripts/bench.sh --memory` measures population b's memory figures only (no timing, no budget).
 # Exits 1 when a budget is exceeded: listeners only <= 1.5x C (b); listeners + connections <= 1.0x C (b);
 # procfs scrape <= 1.1x cat (a); peak RSS <= 20 MiB and <= node_exporter's (b); stripped binary <= 30 MB.
 set -euo pipefail
@@ -19,6 +20,6 @@ status=0
 if [ "$size" -le 30000000 ]; then verdict=ok; else verdict="OVER BUDGET"; status=1; fi
 echo "static stripped binary: $(awk "BEGIN { printf \"%.1f\", $size / 1e6 }") MB (budget 30 MB): $verdict"
 # The stripped binary is what ships (Dockerfile), so that is the one measured.
-"$bin/PortUsageBenchmark" "$bin/port_usage_exporter.stripped" "$bin/sockdiag_count" \
+"$bin/PortUsageBenchmark" "$@" "$bin/port_usage_exporter.stripped" "$bin/sockdiag_count" \
   "$(command -v prometheus-node-exporter)" || status=$?
 exit "$status"

@@ -134,6 +134,17 @@ struct PopulationRun {
         return (name, memory.first { $0.0 == name }!.1.peak)
     }
 
+    /// The memory of each configuration, and node_exporter's when measured.
+    func printMemory() {
+        print("\nmemory after \(runs + 3) plain and 3 gzip scrapes:")
+        for (name, figures) in memory { print("- \(name): \(figures.description)") }
+        if let nodeExporterMemory {
+            print(
+                "- node_exporter (Debian's prometheus-node-exporter, default collectors, 5 scrapes): "
+                    + nodeExporterMemory.description)
+        }
+    }
+
     func printReport() {
         table.printMarkdown(title: "live loopback population \(shape.name): \(shape.summary)", runs: runs)
         print("\nconfigurations (each also gets `--web.listen-address=127.0.0.1:<free port>`):")
@@ -146,13 +157,7 @@ struct PopulationRun {
         )
         print("counted in its last scrape: \(exporterTotals.description)")
         print("counted by `sockdiag_count both`: \(referenceTotals.description)")
-        print("\nmemory after \(runs + 3) plain and 3 gzip scrapes:")
-        for (name, figures) in memory { print("- \(name): \(figures.description)") }
-        if let nodeExporterMemory {
-            print(
-                "- node_exporter (Debian's prometheus-node-exporter, default collectors, 5 scrapes): "
-                    + nodeExporterMemory.description)
-        }
+        printMemory()
         print("\nCPU while idle for 10 s (no scrapes; the default flags poll the listeners every second):")
         for (name, share) in idleCPU {
             print("- \(name): \((share * 1000).rounded() / 10)% of one core")

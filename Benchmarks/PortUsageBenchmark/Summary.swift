@@ -3,6 +3,7 @@ struct Summary {
     let small: PopulationRun
     let large: PopulationRun
     let synthetic: SyntheticComparison
+    let namespaces: NamespaceRun?
     let exporter: ExporterUnderTest
 
     func printMarkdown() {
@@ -38,6 +39,13 @@ struct Summary {
             "synthetic procfs, \(grouped(synthetic.lines)) lines: our scrape "
                 + "\(formatMilliseconds(synthetic.table.median(SyntheticComparison.scrapeRow))), cat "
                 + "\(formatMilliseconds(synthetic.table.median(SyntheticComparison.catRow)))")
+        if let namespaces {
+            print(
+                "\(namespaces.population): listeners-only scrape with --collector.netns "
+                    + "\(formatMilliseconds(namespaces.table.median(NamespaceRun.withRow))), without "
+                    + "\(formatMilliseconds(namespaces.table.median(NamespaceRun.withoutRow))); first scrape "
+                    + "\(formatMilliseconds(namespaces.firstScrapeSeconds))")
+        }
     }
 
     /// "12.3 ms (1.05x C)": the median and the ratio to the row's reference.

@@ -9,17 +9,29 @@ let arguments = CommandLine.arguments
 if arguments.count > 1 && arguments[1] == ClientHelpers.flag {
     ClientHelpers.runHelper(arguments.dropFirst(2))
 }
-guard arguments.count == 3 || arguments.count == 4 else {
-    print("usage: PortUsageBenchmark <port_usage_exporter> <sockdiag_count> [prometheus-node-exporter]")
+if arguments.count > 1 && arguments[1] == NamespacePopulation.flag {
+    NamespacePopulation.runHelper(arguments.dropFirst(2))
+}
+/// `--memory`: population b's memory figures only, from a few scrapes (a quick check while changing what
+/// the exporter keeps resident); no timing, no budget.
+let memoryOnly = arguments.count > 1 && arguments[1] == "--memory"
+let positional = Array(arguments.dropFirst(memoryOnly ? 2 : 1))
+guard positional.count == 2 || positional.count == 3 else {
+    print("usage: PortUsageBenchmark [--memory] <port_usage_exporter> <sockdiag_count> [prometheus-node-exporter]")
     exit(2)
 }
 
 do {
-    let exporter = try ExporterUnderTest(binary: arguments[1])
-    let reference = arguments[2]
-    let nodeExporter = arguments.count == 4 ? arguments[3] : nil
+    let exporter = try ExporterUnderTest(binary: positional[0])
+    let reference = positional[1]
+    let nodeExporter = positional.count == 3 ? positional[2] : nil
     print("# port_usage_exporter benchmark")
     print("exporter: \(exporter.binary)")
+    if memoryOnly {
+        try PopulationRun(.large, runs: 3, exporter: exporter, reference: reference, nodeExporter: nodeExporter)
+            .printMemory()
+        exit(0)
+    }
 
     let small = try PopulationRun(
         .small, runs: 30, exporter: exporter, reference: reference, nodeExporter: nil)
@@ -29,6 +41,13 @@ do {
     large.printReport()
     let synthetic = try SyntheticComparison(lines: 100_000, runs: 30, exporter: exporter)
     synthetic.printReport()
+    var namespaces: NamespaceRun?
+    if let reason = NamespacePopulation.unavailableReason {
+        print("\n## network namespaces: skipped, \(reason)")
+    } else {
+        namespaces = try NamespaceRun(namespaces: 50, listeners: 20, runs: 30, exporter: exporter)
+        namespaces?.printReport()
+    }
 
     print("\n## budgets")
     var budgets = BudgetCheck()
@@ -54,7 +73,8 @@ do {
         print("- node_exporter not given: its peak RSS was not measured")
     }
 
-    Summary(small: small, large: large, synthetic: synthetic, exporter: exporter).printMarkdown()
+    Summary(small: small, large: large, synthetic: synthetic, namespaces: namespaces, exporter: exporter)
+        .printMarkdown()
     print("\nbudgets: \(budgets.allMet ? "all met" : "NOT MET")")
     exit(budgets.allMet ? 0 : 1)
 } catch {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import PortUsageCore
 
 #if canImport(Glibc)
@@ -7,10 +8,29 @@ import PortUsageCore
     import Musl
 #endif
 
+/// The program's entry point: runs ``PortUsageExporterCommand`` on Swift's concurrency pool while the main
+/// thread waits for it.
+///
+/// Not an `async` main: after starting one, the runtime ends the main thread with `pthread_exit`, whose
+/// forced unwind of its stack reads the binary's unwind tables (`.eh_frame_hdr` and much of `.eh_frame`,
+/// about 2.5 MiB) into the resident set for the process's life.
+@main
+enum ProgramEntry {
+    static func main() {
+        MallocTuning.shareOneArena()
+        let finished = DispatchSemaphore(value: 0)
+        Task.detached {
+            await PortUsageExporterCommand.main()
+            finished.signal()
+        }
+        finished.wait()
+        exit(0)
+    }
+}
+
 /// `port_usage_exporter`: a Prometheus exporter of listening sockets per port, labelled by IANA range and
 /// assignment. It serves the metrics over HTTP (`serve`, the default), or publishes one collection to a
 /// Pushgateway (`push`) or a node_exporter textfile (`textfile`).
-@main
 struct PortUsageExporterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "port_usage_exporter",
@@ -24,7 +44,6 @@ struct PortUsageExporterCommand: AsyncParsableCommand {
     /// Parses the command line, then runs the command. A bad flag is one line on standard error and exit
     /// code 2; a failure at run time is one line and exit code 1.
     static func main() async {
-        MallocTuning.shareOneArena()
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()

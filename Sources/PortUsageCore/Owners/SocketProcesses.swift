@@ -59,7 +59,7 @@ public final class SocketProcesses: Sendable {
         var denied = 0
         for pid in ProcfsLink.processIDs(under: procRoot).sorted(by: >).lazy.map(String.init) {
             if found.count == unseen.count { break }
-            let held = socketInodes(of: pid, denied: &denied).intersection(unseen)
+            let held = socketInodes(of: pid, among: unseen, denied: &denied)
             guard !held.isEmpty else { continue }
             let name = processName(of: pid)
             for inode in held { found[inode, default: []].insert(name) }
@@ -67,8 +67,9 @@ public final class SocketProcesses: Sendable {
         return (found.mapValues { $0.sorted() }, denied)
     }
 
-    /// The socket inodes among `pid`'s descriptors.
-    private func socketInodes(of pid: String, denied: inout Int) -> Set<UInt64> {
+    /// The socket inodes among `pid`'s descriptors that are in `wanted` (a process may hold 100,000 sockets:
+    /// only the wanted ones are kept).
+    private func socketInodes(of pid: String, among wanted: Set<UInt64>, denied: inout Int) -> Set<UInt64> {
         let directory = procRoot + "/" + pid + "/fd"
         guard let descriptors = opendir(directory) else {
             if errno == EACCES || errno == EPERM { denied += 1 }
@@ -83,7 +84,9 @@ public final class SocketProcesses: Sendable {
                     ProcfsLink.target(of: name.baseAddress!, in: directoryDescriptor)
                 }
             }
-            if let target, let inode = ProcfsLink.inode(of: target, type: "socket") { inodes.insert(inode) }
+            if let target, let inode = ProcfsLink.inode(of: target, type: "socket"), wanted.contains(inode) {
+                inodes.insert(inode)
+            }
         }
         return inodes
     }
