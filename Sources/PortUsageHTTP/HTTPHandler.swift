@@ -98,9 +98,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case routes.telemetryPath:
             let format = ExpositionFormat.negotiate(accept: head.headers.first(name: "Accept"))
             respondWithScrape(to: head, context: context) { scrape in
-                Response(
-                    status: .ok, contentType: format.contentType,
-                    body: ExpositionEncoder.encode(scrape.families, format: format))
+                // Written into the response's buffer piece by piece: the body is never held twice.
+                var body = ByteBufferAllocator().buffer(
+                    capacity: ExpositionEncoder.encodedSizeEstimate(scrape.families))
+                ExpositionEncoder.encode(scrape.families, format: format, chunkSize: 64 * 1024) {
+                    body.writeBytes($0)
+                }
+                return Response(status: .ok, contentType: format.contentType, body: body)
             }
         case "/":
             respondWithScrape(to: head, context: context) { [landingPage = routes.landingPage] scrape in
@@ -108,7 +112,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 headers.add(name: "Content-Security-Policy", value: LandingPage.contentSecurityPolicy)
                 return Response(
                     status: .ok, contentType: "text/html; charset=utf-8",
-                    body: Array(landingPage.render(scrape).utf8), headers: headers)
+                    body: ByteBuffer(string: landingPage.render(scrape)), headers: headers)
             }
         case "/-/healthy":
             if let problem = routes.health.problem() {
@@ -180,18 +184,16 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var headers = response.headers
         for header in routes.responseHeaders { headers.replaceOrAdd(name: header.name, value: header.value) }
         headers.replaceOrAdd(name: "Content-Type", value: response.contentType)
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let isHead = request.method == .HEAD
-        if isHead || response.body.count < 1024 { headers.add(name: Self.skipCompressionHeader, value: "1") }
+        if isHead || response.body.readableBytes < 1024 { headers.add(name: Self.skipCompressionHeader, value: "1") }
         let responseHead = HTTPResponseHead(
             version: request.version, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         if !isHead {
-            context.write(
-                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
-                promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
         }
         let connection = self.connection
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
@@ -209,14 +211,15 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 struct Response: Sendable {
     var status: HTTPResponseStatus
     var contentType: String
-    var body: [UInt8]
+    var body: ByteBuffer
     var headers = HTTPHeaders()
 
     static func plain(_ status: HTTPResponseStatus, _ text: String, headers: HTTPHeaders = HTTPHeaders())
         -> Response
     {
         Response(
-            status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8), headers: headers
+            status: status, contentType: "text/plain; charset=utf-8", body: ByteBuffer(string: text),
+            headers: headers
         )
     }
 }

@@ -8,6 +8,31 @@ public enum ExpositionEncoder {
     public static func encode(_ families: [MetricFamily], format: ExpositionFormat) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(encodedSizeEstimate(families))
+        encode(families, format: format, into: &out) { _ in }
+        return out
+    }
+
+    /// Encodes `families` in pieces of about `chunkSize` bytes, each given to `write` as it is done: a
+    /// server writes them into its own buffer, so the body is not held twice at the peak of a scrape.
+    public static func encode(
+        _ families: [MetricFamily], format: ExpositionFormat, chunkSize: Int,
+        write: (UnsafeRawBufferPointer) -> Void
+    ) {
+        var out: [UInt8] = []
+        out.reserveCapacity(chunkSize + 4096)
+        encode(families, format: format, into: &out) { out in
+            guard out.count >= chunkSize else { return }
+            out.withUnsafeBytes(write)
+            out.removeAll(keepingCapacity: true)
+        }
+        out.withUnsafeBytes(write)
+    }
+
+    /// Appends the encoding of `families` to `out`, calling `afterSample` with it after each sample line.
+    private static func encode(
+        _ families: [MetricFamily], format: ExpositionFormat, into out: inout [UInt8],
+        afterSample: (inout [UInt8]) -> Void
+    ) {
         for family in families.sorted(by: { $0.name < $1.name }) {
             let familyName =
                 format == .openMetrics && family.type == .counter && family.name.hasSuffix("_total")
@@ -22,10 +47,10 @@ public enum ExpositionEncoder {
                 out.append(UInt8(ascii: " "))
                 appendValue(sample.value, to: &out)
                 out.append(UInt8(ascii: "\n"))
+                afterSample(&out)
             }
         }
         if format == .openMetrics { append("# EOF\n", to: &out) }
-        return out
     }
 
     /// A little more than the encoded size, so the output is allocated once: growing a buffer of megabytes
