@@ -30,11 +30,13 @@ struct LandingPage: Sendable {
             $0.classification?.range == .system && $0.classification?.assignment != .assigned
         }
         let failed = scrape.outcomes.filter { !$0.success }.map(\.collector)
+        // A namespace column when the netns collector tells namespaces apart.
+        let namespaced = listeners.contains { $0.netns != nil }
         var rows = ""
         for series in listeners {
             let owners = scrape.owners.filter { $0.owns(series) }
             let marks = Self.marks(of: series, policy: scrape.policy)
-            let cells = [
+            let cells = (namespaced ? [series.netns ?? ""] : []) + [
                 series.port.description, series.transport.rawValue, series.family.rawValue,
                 series.exposure.rawValue,
                 series.classification?.service ?? "", series.classification?.range.rawValue ?? "other",
@@ -62,7 +64,7 @@ struct LandingPage: Sendable {
             <p>\(total) listening sockets on \(listeners.count) series; \(unassignedSystem.count) on system \
             ports that IANA has not assigned.\(failed.isEmpty ? "" : " Failed collectors: \(failed.joined(separator: ", ").htmlEscaped).")</p>
             <table>
-            <tr><th>port</th><th>protocol</th><th>family</th><th>exposure</th><th>service</th><th>range</th>\
+            <tr>\(namespaced ? "<th>netns</th>" : "")<th>port</th><th>protocol</th><th>family</th><th>exposure</th><th>service</th><th>range</th>\
             <th>assignment</th><th>sockets</th><th>user</th><th>unit</th><th>process</th><th>notes</th></tr>
             \(rows)</table>
             </body>

@@ -148,12 +148,22 @@ def namespaces_by_status(exporter):
 
 
 def descriptors(pid):
-    return len(os.listdir(f"/proc/{pid}/fd"))
+    """The process's open descriptors but its TCP sockets of the host (HTTP connections come and go)."""
+    tcp = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            tcp.add(line.split()[9])
+    links = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(FileNotFoundError):  # closed meanwhile
+            links.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+    return len([link for link in links if link.removeprefix("socket:[").removesuffix("]") not in tcp])
 
 
 def test_each_namespace_is_read_and_labelled_as_deployed():
+    policy = REPO / "Deploy" / "policy.example.yml"  # watches system ports; 768 and 771 are not expected
     with Namespace() as named, Namespace(named=False) as unnamed, \
-            Exporter("--collector.netns", prefix=as_nobody(NETNS_CAPS)) as exporter:
+            Exporter("--collector.netns", f"--policy.file={policy}", prefix=as_nobody(NETNS_CAPS)) as exporter:
         assert in_namespace(exporter, named.name) == held(named.name)
         assert in_namespace(exporter, f"inode:{unnamed.inode}") == held(f"inode:{unnamed.inode}")
         # The host's own listeners are labelled host, the exporter's included; no namespace's 0.0.0.0 is
@@ -174,6 +184,12 @@ def test_each_namespace_is_read_and_labelled_as_deployed():
         first_seen = {(dict(labels)["netns"], dict(labels)["port"])
                       for labels in exporter.samples("port_usage_listener_first_seen_timestamp_seconds")}
         assert {(named.name, "768"), (named.name, "5353"), (f"inode:{unnamed.inode}", "771")} <= first_seen
+        unexpected = {(dict(labels)["netns"], dict(labels)["port"]): value
+                      for labels, value in exporter.samples("port_usage_unexpected_listeners").items()}
+        assert unexpected[(named.name, "768")] == 1 and unexpected[(f"inode:{unnamed.inode}", "771")] == 1
+        assert (named.name, "5353") not in unexpected  # a user port: not watched
+        page = exporter.get("/").read().decode()
+        assert "<th>netns</th>" in page and f"<td>{named.name}</td>" in page
         assert "level=error" not in exporter.log_text()
 
 
