@@ -103,6 +103,9 @@ let package = Package(
             name: "FuzzSockDiag", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzSockDiag",
             swiftSettings: strictSwift),
         .executableTarget(
+            name: "FuzzCgroupPath", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzCgroupPath",
+            swiftSettings: strictSwift),
+        .executableTarget(
             name: "FuzzPolicyYAML", dependencies: ["PortUsagePolicy", "PortUsageCore"],
             path: "Fuzz/FuzzPolicyYAML",
             swiftSettings: strictSwift),

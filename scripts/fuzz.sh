@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of outside input with libFuzzer and AddressSanitizer: the /proc/net parser, the
-# sock_diag reply parser and port filter, the registry CSV reader, the policy YAML reader, the web configuration reader and the HTTP request path (raw
+# sock_diag reply parser and port filter, the cgroup paths that name a namespace's pod or container, the registry CSV reader, the policy YAML reader, the web configuration reader and the HTTP request path (raw
 # bytes to a live server).
 #
 # Usage: scripts/fuzz.sh [seconds per target, default 60] [target ...]
@@ -15,10 +15,11 @@ seconds=${1:-60}
 shift || true
 declare -A seeds=(
   [FuzzProcNet]=seeds-procnet [FuzzSockDiag]=seeds-sockdiag [FuzzRegistryCSV]=seeds-csv [FuzzPolicyYAML]=seeds-yaml
-  [FuzzWebConfig]=seeds-webconfig [FuzzHTTPRequest]=seeds-http
+  [FuzzWebConfig]=seeds-webconfig [FuzzHTTPRequest]=seeds-http [FuzzCgroupPath]=seeds-cgroup
 )
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzProcNet FuzzSockDiag FuzzRegistryCSV FuzzPolicyYAML FuzzWebConfig FuzzHTTPRequest)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzProcNet FuzzSockDiag FuzzCgroupPath FuzzRegistryCSV FuzzPolicyYAML FuzzWebConfig
+  FuzzHTTPRequest)
 flags=(-c debug --scratch-path .build-fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
 for target in "${targets[@]}"; do
   [ -n "${seeds[$target]:-}" ] || { echo "unknown fuzz target: $target" >&2; exit 2; }
@@ -52,6 +53,10 @@ done
 printf '\x80\x1f\x50\x00\x51\x00\xbb\x01\x90\x1f\xff\xff\x00\x00\xcd\x42' > "$work/seeds-sockdiag/filter-small"
 { printf '\x80\x20'; for port in $(seq 1000 97 65000); do printf "$(printf '\\x%02x\\x%02x' $((port & 255)) $((port >> 8)))"; done; } \
   > "$work/seeds-sockdiag/filter-spread"
+printf '0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0f1e2d3c_4b5a_6978_8695_a4b3c2d1e0f9.slice/cri-containerd-%s.scope\n' \
+  "$(printf 'ab%.0s' {1..32})" > "$work/seeds-cgroup/pod"
+printf '12:pids:/docker/%s\n0::/system.slice/docker-%s.scope\n' "$(printf '9a%.0s' {1..32})" "$(printf 'cd%.0s' {1..32})" \
+  > "$work/seeds-cgroup/docker"
 if [ -f ../shared/data/iana-service-names-port-numbers.csv ]; then
   head -c 20000 ../shared/data/iana-service-names-port-numbers.csv > "$work/seeds-csv/iana-head"
 else

@@ -16,7 +16,8 @@ struct NamespaceRun {
 
     init(namespaces: Int, listeners: Int, runs: Int, exporter: ExporterUnderTest) throws {
         self.runs = runs
-        let namespacePopulation = try NamespacePopulation(namespaces: namespaces, listenersPerNamespace: listeners)
+        let namespacePopulation = try NamespacePopulation(
+            namespaces: namespaces, listenersPerNamespace: listeners)
         defer { namespacePopulation.close() }
         population = namespacePopulation.summary
         let with = try RunningServer(exporter.listenersOnly + ["--collector.netns"], readyPath: "/-/ready")
@@ -28,7 +29,9 @@ struct NamespaceRun {
         let body = String(decoding: try with.scrape(), as: UTF8.self)
         firstScrapeSeconds = (clock.now - start).seconds
         namespacesRead =
-            body.split(separator: "\n").first { $0.hasPrefix("port_usage_netns_namespaces{status=\"netlink\"}") }
+            body.split(separator: "\n").first {
+                $0.hasPrefix("port_usage_netns_namespaces{status=\"netlink\"}")
+            }
             .map(String.init) ?? "(not reported)"
         table.rows = [
             ComparisonRow(name: Self.withRow, reference: Self.withoutRow) { try with.scrape() },
@@ -40,8 +43,9 @@ struct NamespaceRun {
 
     func printReport() {
         table.printMarkdown(title: population, runs: runs)
-        print("first scrape with the collector (a sock_diag socket made in each namespace): "
-            + formatMilliseconds(firstScrapeSeconds))
+        print(
+            "first scrape with the collector (a sock_diag socket made in each namespace): "
+                + formatMilliseconds(firstScrapeSeconds))
         print("read: \(namespacesRead)")
         if let memory { print("memory with the collector: \(memory.description)") }
     }

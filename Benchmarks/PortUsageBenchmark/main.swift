@@ -17,7 +17,9 @@ if arguments.count > 1 && arguments[1] == NamespacePopulation.flag {
 let memoryOnly = arguments.count > 1 && arguments[1] == "--memory"
 let positional = Array(arguments.dropFirst(memoryOnly ? 2 : 1))
 guard positional.count == 2 || positional.count == 3 else {
-    print("usage: PortUsageBenchmark [--memory] <port_usage_exporter> <sockdiag_count> [prometheus-node-exporter]")
+    print(
+        "usage: PortUsageBenchmark [--memory] <port_usage_exporter> <sockdiag_count> [prometheus-node-exporter]"
+    )
     exit(2)
 }
 
@@ -28,8 +30,10 @@ do {
     print("# port_usage_exporter benchmark")
     print("exporter: \(exporter.binary)")
     if memoryOnly {
-        try PopulationRun(.large, runs: 3, exporter: exporter, reference: reference, nodeExporter: nodeExporter)
-            .printMemory()
+        try PopulationRun(
+            .large, runs: 3, exporter: exporter, reference: reference, nodeExporter: nodeExporter
+        )
+        .printMemory()
         exit(0)
     }
 

@@ -188,7 +188,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let isHead = request.method == .HEAD
-        if isHead || response.body.readableBytes < 1024 { headers.add(name: Self.skipCompressionHeader, value: "1") }
+        if isHead || response.body.readableBytes < 1024 {
+            headers.add(name: Self.skipCompressionHeader, value: "1")
+        }
         let responseHead = HTTPResponseHead(
             version: request.version, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)

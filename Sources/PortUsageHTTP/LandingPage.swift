@@ -36,14 +36,15 @@ struct LandingPage: Sendable {
         for series in listeners {
             let owners = scrape.owners.filter { $0.owns(series) }
             let marks = Self.marks(of: series, policy: scrape.policy)
-            let cells = (namespaced ? [series.netns ?? ""] : []) + [
-                series.port.description, series.transport.rawValue, series.family.rawValue,
-                series.exposure.rawValue,
-                series.classification?.service ?? "", series.classification?.range.rawValue ?? "other",
-                series.classification?.assignment.rawValue ?? "other", String(series.count),
-                Self.distinct(owners.map(\.user)), Self.distinct(owners.map(\.unit)),
-                Self.distinct(owners.map(\.process)), marks.joined(separator: ", "),
-            ]
+            let cells =
+                (namespaced ? [series.netns ?? ""] : []) + [
+                    series.port.description, series.transport.rawValue, series.family.rawValue,
+                    series.exposure.rawValue,
+                    series.classification?.service ?? "", series.classification?.range.rawValue ?? "other",
+                    series.classification?.assignment.rawValue ?? "other", String(series.count),
+                    Self.distinct(owners.map(\.user)), Self.distinct(owners.map(\.unit)),
+                    Self.distinct(owners.map(\.process)), marks.joined(separator: ", "),
+                ]
             let rowClass = marks.isEmpty ? "" : " class=\"\(marks.joined(separator: " "))\""
             rows += "<tr\(rowClass)>" + cells.map { "<td>\($0.htmlEscaped)</td>" }.joined() + "</tr>\n"
         }

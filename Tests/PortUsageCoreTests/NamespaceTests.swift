@@ -1,7 +1,7 @@
+import PortUsageTestSupport
 import Testing
 
 @testable import PortUsageCore
-import PortUsageTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -20,8 +20,14 @@ struct NamespaceTests {
             "0::/kubepods/besteffort/pod0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9/\(String(repeating: "cd", count: 32))\n",
             "pod:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
         ),
-        ("0::/system.slice/docker-\(String(repeating: "0123456789abcdef", count: 4)).scope\n", "container:0123456789ab"),
-        ("0::/machine.slice/libpod-\(String(repeating: "fe", count: 32)).scope/container\n", "container:fefefefefefe"),
+        (
+            "0::/system.slice/docker-\(String(repeating: "0123456789abcdef", count: 4)).scope\n",
+            "container:0123456789ab"
+        ),
+        (
+            "0::/machine.slice/libpod-\(String(repeating: "fe", count: 32)).scope/container\n",
+            "container:fefefefefefe"
+        ),
         (
             "12:pids:/docker/\(String(repeating: "9a", count: 32))\n11:cpu:/docker/\(String(repeating: "9a", count: 32))\n",
             "container:9a9a9a9a9a9a"
@@ -42,7 +48,7 @@ struct NamespaceTests {
         #expect(namespace.label == label)
     }
 
-    @Test func theScannerKeepsOneProcessPerNamespaceAndCountsUnreadableOnes() throws {
+    @Test func theScannerKeepsTheOldestProcessOfEachNamespace() throws {
         let root = Fixtures.temporaryDirectory()
         defer { _ = system("rm -rf '\(root)'") }
         let host = NamespaceScanner.ownNamespace()
@@ -55,7 +61,9 @@ struct NamespaceTests {
             symlink(target, "\(root)/\(pid)/ns/net")
         }
         mkdir("\(root)/14", 0o755)  // a process whose ns link is missing (gone): skipped, not denied
-        Fixtures.write(Array("0::/system.slice/docker-\(String(repeating: "ab", count: 32)).scope\n".utf8), to: "\(root)/10/cgroup")
+        Fixtures.write(
+            Array("0::/system.slice/docker-\(String(repeating: "ab", count: 32)).scope\n".utf8),
+            to: "\(root)/10/cgroup")
         // A stale file under the named directory (its mount gone) is not a namespace.
         let named = root + "/named"
         mkdir(named, 0o755)
@@ -86,7 +94,8 @@ struct NamespaceTests {
 
     @Test func theSameListenerInTwoNamespacesIsTwoSeries() {
         var counts = SocketCounts()
-        let a = NamespaceID(inode: 1), b = NamespaceID(inode: 2)
+        let a = NamespaceID(inode: 1)
+        let b = NamespaceID(inode: 2)
         counts.listeners[ListenerKey(table: .tcp, port: 768, exposure: .any, namespace: a)] = 1
         var other = SocketCounts()
         other.listeners[ListenerKey(table: .tcp, port: 768, exposure: .any, namespace: b)] = 2
@@ -107,9 +116,13 @@ struct NamespaceTests {
         history.observe([], at: 1, namespaces: [:], unread: [blue])
         let probe = HistoryProbe(history: history)
         #expect(probe.samples("port_usage_listener_changes_total")["tcp,system,closed"] == 0)
-        #expect(probe.samples("port_usage_listener_last_seen_timestamp_seconds")["blue,tcp,ipv4,768,any,system"] == 0)
+        #expect(
+            probe.samples("port_usage_listener_last_seen_timestamp_seconds")["blue,tcp,ipv4,768,any,system"]
+                == 0)
         history.observe([], at: 2)
-        #expect(HistoryProbe(history: history).samples("port_usage_listener_changes_total")["tcp,system,closed"] == 1)
+        #expect(
+            HistoryProbe(history: history).samples("port_usage_listener_changes_total")["tcp,system,closed"]
+                == 1)
     }
 
     @Test func aThreadOfItsOwnRunsTheWorkAndReturnsItsResult() {
@@ -120,9 +133,13 @@ struct NamespaceTests {
 
     @Test func enteringAMissingNamespaceFailsWithItsPath() {
         let namespace = NetworkNamespace(
-            id: NamespaceID(inode: 1), kind: .unnamed, identity: "", path: "/nonexistent/ns/net", processID: nil)
+            id: NamespaceID(inode: 1), kind: .unnamed, identity: "", path: "/nonexistent/ns/net",
+            processID: nil)
         let opener = NamespaceSocketOpener.opener(for: namespace)
-        #expect(throws: SocketSourceError.netlink(table: .tcp, operation: "open /nonexistent/ns/net", errno: ENOENT)) {
+        #expect(
+            throws: SocketSourceError.netlink(
+                table: .tcp, operation: "open /nonexistent/ns/net", errno: ENOENT)
+        ) {
             _ = try opener(.tcp)
         }
     }

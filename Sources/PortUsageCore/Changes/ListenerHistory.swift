@@ -102,7 +102,8 @@ public final class ListenerHistory: Sendable {
     func families(hasOwnSeries: (ListenerKey) -> Bool = { _ in true }) -> [MetricFamily] {
         let state = state.withLock { $0 }
         let entries = state.entries.filter { hasOwnSeries($0.key) }.sorted { $0.key < $1.key }
-        let sets = labelSets.labelSets(for: entries, key: \.key, labels: { $0.key.historyLabels(netns: $0.value.netns) })
+        let sets = labelSets.labelSets(
+            for: entries, key: \.key, labels: { $0.key.historyLabels(netns: $0.value.netns) })
         var changes: [Sample] = []
         for transport in TransportProtocol.allCases {
             for range in PortRange.allCases {

@@ -48,6 +48,7 @@ extension CollectorOptions {
     /// are wanted.
     var namespaceDemand: SocketDemand {
         SocketDemand(
-            tables: tables, connections: false, everySocket: false, listenerSockets: enabled.contains(.owners))
+            tables: tables, connections: false, everySocket: false, listenerSockets: enabled.contains(.owners)
+        )
     }
 }

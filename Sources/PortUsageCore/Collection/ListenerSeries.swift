@@ -97,9 +97,14 @@ extension ListenerSeries {
         }
         // The small keys are sorted, not the series: moving a series moves its strings.
         let ordered = grouped.sorted {
-            let left = ($0.key.table.transport, $0.key.port, $0.key.table.family, $0.key.exposure, $0.key.namespace)
+            let left = (
+                $0.key.table.transport, $0.key.port, $0.key.table.family, $0.key.exposure, $0.key.namespace
+            )
             return left
-                < ($1.key.table.transport, $1.key.port, $1.key.table.family, $1.key.exposure, $1.key.namespace)
+                < (
+                    $1.key.table.transport, $1.key.port, $1.key.table.family, $1.key.exposure,
+                    $1.key.namespace
+                )
         }
         return ordered.map { key, count in
             var classification: PortClassification?
@@ -111,7 +116,8 @@ extension ListenerSeries {
             }
             return ListenerSeries(
                 transport: key.table.transport, family: key.table.family, port: key.port,
-                exposure: key.exposure, classification: classification, count: count, namespace: key.namespace,
+                exposure: key.exposure, classification: classification, count: count,
+                namespace: key.namespace,
                 netns: NamespaceLabel.value(of: key.namespace, in: namespaces))
         }
     }

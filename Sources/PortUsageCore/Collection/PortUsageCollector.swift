@@ -145,7 +145,8 @@ public final class PortUsageCollector: Sendable {
         let context = CollectionContext(
             snapshot: snapshot,
             listeners: ListenerSeries.series(
-                of: snapshot.counts, classifier: classifier, limits: limits, policy: policy, namespaces: names),
+                of: snapshot.counts, classifier: classifier, limits: limits, policy: policy, namespaces: names
+            ),
             owners: ownerships, policy: policy, limits: limits, namespaces: sweep?.result)
         var families: [MetricFamily] = []
         let outcomes = collectors.map { name, collector in
@@ -252,7 +253,8 @@ public final class PortUsageCollector: Sendable {
         ]
         if let advice = advice(.tooManyNamespaces) { metadata["advice"] = "\(advice)" }
         log.log(
-            .warning, "more network namespaces than the limit; the others are not read", about: "netns overflow",
+            .warning, "more network namespaces than the limit; the others are not read",
+            about: "netns overflow",
             fingerprint: "\(sweep.readings.count)", metadata: metadata)
     }
 

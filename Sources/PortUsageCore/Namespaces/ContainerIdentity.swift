@@ -5,10 +5,10 @@
 ///   writes them as underscores);
 /// - containers: `docker-<id>.scope`, `cri-containerd-<id>.scope`, `crio-<id>.scope`, `libpod-<id>.scope`,
 ///   or a bare 64-digit hexadecimal id component (`/docker/<id>`).
-enum ContainerIdentity {
+public enum ContainerIdentity {
     /// The pod or container of the cgroup file `text`, preferring the cgroup v2 line (`0::/path`) and a
     /// pod over a container (a pod's containers share its namespace); nil when no line names either.
-    static func of(cgroupFile text: Substring) -> (kind: NetworkNamespace.Kind, identity: String)? {
+    public static func of(cgroupFile text: Substring) -> (kind: NetworkNamespace.Kind, identity: String)? {
         let paths = text.split(separator: "\n").compactMap { line -> Substring? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
             let rest = line[line.index(after: colon)...]

@@ -30,7 +30,9 @@ enum NamespaceSocketOpener {
         -> Result<Int32, SocketSourceError>
     {
         let target = open(path, O_RDONLY | O_CLOEXEC)
-        guard target >= 0 else { return .failure(.netlink(table: table, operation: "open " + path, errno: errno)) }
+        guard target >= 0 else {
+            return .failure(.netlink(table: table, operation: "open " + path, errno: errno))
+        }
         defer { close(target) }
         var status = stat()
         guard fstat(target, &status) == 0, status.st_ino == UInt64(id.inode) else {

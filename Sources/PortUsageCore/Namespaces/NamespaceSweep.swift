@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import Synchronization
 
 /// Reads the listeners of the host's other network namespaces, for the `netns` collector.
 ///
@@ -66,7 +67,9 @@ public final class NamespaceSweep: Sendable {
                 var label = known.namespace.label
                 if !labels.insert(label).inserted { label += "/" + found.id.description }
                 var reading = NamespaceReading(namespace: known.namespace, label: label)
-                read(&known, into: &reading, counts: &result.counts, demand: demand, deadline: deadline, state: &state)
+                read(
+                    &known, into: &reading, counts: &result.counts, demand: demand, deadline: deadline,
+                    state: &state)
                 state.known[found.id] = known
                 result.readings.append(reading)
             }
@@ -95,7 +98,8 @@ public final class NamespaceSweep: Sendable {
                 ?? NetlinkSocketSource(
                     bufferSize: Self.bufferSize, socketBufferSize: Self.bufferSize * 4,
                     opener: NamespaceSocketOpener.opener(for: known.namespace))
-            let snapshot = SocketSnapshot.take(from: netlink, demand: demand, deadline: deadline, namespace: id)
+            let snapshot = SocketSnapshot.take(
+                from: netlink, demand: demand, deadline: deadline, namespace: id)
             let failure = snapshot.outcomes.lazy.compactMap(\.failure).first
             if let failure, Self.isEnterFailure(failure) {
                 netlink.close()

@@ -22,7 +22,9 @@ public final class NetlinkSocketSource: SocketSource {
 
     /// A source whose socket receives into a buffer of `bufferSize` bytes (at least 256; a buffer smaller
     /// than the kernel's batches fails reads as truncated) with `SO_RCVBUF` of `socketBufferSize`.
-    public convenience init(bufferSize: Int = defaultBufferSize, socketBufferSize: Int = defaultSocketBufferSize) {
+    public convenience init(
+        bufferSize: Int = defaultBufferSize, socketBufferSize: Int = defaultSocketBufferSize
+    ) {
         self.init(bufferSize: bufferSize, socketBufferSize: socketBufferSize, opener: openSockDiagSocket)
     }
 

@@ -37,7 +37,8 @@ struct SockDiagChannel: ~Copyable {
     /// A channel that receives into a buffer of `bufferSize` bytes, on sockets made by `opener`. The
     /// kernel sends dump batches of at most 32 KiB (and at least one page); a datagram larger than the
     /// buffer fails the dump rather than being parsed in part.
-    init(bufferSize: Int, socketBufferSize: Int, opener: @escaping SockDiagSocketOpener = openSockDiagSocket) {
+    init(bufferSize: Int, socketBufferSize: Int, opener: @escaping SockDiagSocketOpener = openSockDiagSocket)
+    {
         precondition(bufferSize >= 256, "the receive buffer must hold at least a few messages")
         self.bufferSize = bufferSize
         self.socketBufferSize = socketBufferSize
