@@ -13,6 +13,9 @@ struct NamespaceRun {
     var memory: MemoryFigures?
     /// The namespaces the exporter reported reading over netlink.
     var namespacesRead = ""
+    /// The share of one core the default flags with the collector use idle for 10 s: the changes poll
+    /// sweeps every namespace each second.
+    var idleCPU: [(String, Double)] = []
 
     init(namespaces: Int, listeners: Int, runs: Int, exporter: ExporterUnderTest) throws {
         self.runs = runs
@@ -39,6 +42,12 @@ struct NamespaceRun {
         ]
         try table.measure(runs: runs)
         memory = MemoryFigures(with)
+        let polling = try RunningServer([exporter.binary, "--collector.netns"], readyPath: "/-/ready")
+        defer { polling.stop() }
+        let defaults = try RunningServer([exporter.binary], readyPath: "/-/ready")
+        defer { defaults.stop() }
+        idleCPU = idleCPUShares(
+            [("default flags and `--collector.netns`", polling), ("default flags", defaults)], seconds: 10)
     }
 
     func printReport() {
@@ -48,5 +57,7 @@ struct NamespaceRun {
                 + formatMilliseconds(firstScrapeSeconds))
         print("read: \(namespacesRead)")
         if let memory { print("memory with the collector: \(memory.description)") }
+        print("CPU while idle for 10 s (the changes poll reads the listeners every second):")
+        for (name, share) in idleCPU { print("- \(name): \((share * 1000).rounded() / 10)% of one core") }
     }
 }

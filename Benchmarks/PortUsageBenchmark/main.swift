@@ -12,6 +12,21 @@ if arguments.count > 1 && arguments[1] == ClientHelpers.flag {
 if arguments.count > 1 && arguments[1] == NamespacePopulation.flag {
     NamespacePopulation.runHelper(arguments.dropFirst(2))
 }
+/// `--hold`: opens population b and keeps it open until standard input ends, to look at an exporter by hand.
+if arguments.count > 1 && arguments[1] == "--hold" {
+    do {
+        let population = try LoopbackPopulation(.large)
+        print("population b open (\(PopulationShape.large.summary)); close standard input to end it")
+        fflush(nil)
+        HelperProcess.answerReadyAndHold()
+        population.close()
+        exit(0)
+    } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+}
+
 /// `--memory`: population b's memory figures only, from a few scrapes (a quick check while changing what
 /// the exporter keeps resident); no timing, no budget.
 let memoryOnly = arguments.count > 1 && arguments[1] == "--memory"

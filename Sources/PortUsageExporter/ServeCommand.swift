@@ -60,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger, policy: policy,
             sinkStatistics: (pusher == nil ? [] : [pushStatistics])
                 + (writer == nil ? [] : [textfileStatistics]))
+        IANARegistry.releaseEmbeddedText()
         MallocTuning.releaseFreedMemory()
         var schedules: [(any MetricsSink, Duration)] = []
         if let writer {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// The compact text form of the registry that is embedded in the binary.
 ///
 /// A first line `updated=YYYY-MM-DD records=N`, then one record a line:
@@ -123,4 +129,20 @@ extension IANARegistry {
     public static let embedded: IANARegistry = CompactRegistryTable.decode(
         embeddedRegistryTable, source: .embedded
     ).registry
+}
+
+extension IANARegistry {
+    /// Drops the embedded registry's text (about 0.5 MB of the binary) from the process's resident pages
+    /// once ``embedded`` is decoded: it is read whole at start and not again in serve mode. Those pages
+    /// belong to the binary's file mapping, so a later read (a `lookup`) simply maps them again.
+    public static func releaseEmbeddedText() {
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        embeddedRegistryTable.utf8.withContiguousStorageIfAvailable { text in
+            guard let base = text.baseAddress else { return }
+            let start = (Int(bitPattern: base) + pageSize - 1) / pageSize * pageSize
+            let end = (Int(bitPattern: base) + text.count) / pageSize * pageSize
+            guard end > start else { return }
+            _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED)
+        }
+    }
 }
