@@ -244,12 +244,12 @@ public final class PortUsageCollector: Sendable {
         } else {
             log.clear("netns enter")
         }
-        guard sweep.overflow > 0 else {
+        guard !sweep.overflow.isEmpty else {
             log.clear("netns overflow")
             return
         }
         var metadata: Logger.Metadata = [
-            "namespaces": "\(sweep.readings.count + sweep.overflow)", "read": "\(sweep.readings.count)",
+            "namespaces": "\(sweep.readings.count + sweep.overflow.count)", "read": "\(sweep.readings.count)",
         ]
         if let advice = advice(.tooManyNamespaces) { metadata["advice"] = "\(advice)" }
         log.log(

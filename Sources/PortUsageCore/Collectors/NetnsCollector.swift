@@ -10,16 +10,19 @@ struct NetnsCollector: Collector {
             Sample(
                 labels: [Label("netns", "host"), Label("kind", "host"), Label("id", "")], value: 1)
         ]
-        var byStatus: [String: Int] = ["netlink": 0, "procfs": 0, "failed": 0, "over_limit": sweep.overflow]
-        for reading in sweep.readings {
+        var byStatus: [String: Int] = [
+            "netlink": 0, "procfs": 0, "failed": 0, "over_limit": sweep.overflow.count,
+        ]
+        // A namespace that vanished while it was read (neither read nor failed) is left out.
+        for reading in sweep.readings where reading.source != nil || reading.failure != nil {
             info.append(
                 Sample(
                     labels: [
                         Label("netns", reading.label), Label("kind", reading.namespace.kind.rawValue),
                         Label("id", reading.namespace.identity),
                     ], value: 1))
-            let status = reading.failure == nil ? reading.source?.rawValue : nil
-            byStatus[status ?? "failed", default: 0] += 1
+            byStatus[reading.failure == nil ? reading.source?.rawValue ?? "failed" : "failed", default: 0] +=
+                1
         }
         families += [
             MetricFamily(

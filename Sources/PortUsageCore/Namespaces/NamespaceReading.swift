@@ -19,7 +19,7 @@ public struct NamespaceSweepResult: Sendable {
     /// One reading per namespace found, the host's left out, by inode.
     public var readings: [NamespaceReading]
     /// Namespaces found past the sweep's limit, and not read.
-    public var overflow: Int
+    public var overflow: Set<NamespaceID>
     /// Processes whose namespace could not be read (another user's, without `CAP_SYS_PTRACE`).
     public var deniedProcesses: Int
     /// Whether the exporter has `CAP_SYS_PTRACE`: without it, denied processes are namespaces missed; with
@@ -36,8 +36,9 @@ public struct NamespaceSweepResult: Sendable {
         return labels
     }
 
-    /// The namespaces that were not read whole: their listeners must not be taken as closed.
+    /// The namespaces that were not read whole, or not read at all (past the limit): their listeners must
+    /// not be taken as closed.
     public var unread: Set<NamespaceID> {
-        Set(readings.filter { $0.source == nil || $0.failure != nil }.map(\.namespace.id))
+        overflow.union(readings.filter { $0.source == nil || $0.failure != nil }.map(\.namespace.id))
     }
 }

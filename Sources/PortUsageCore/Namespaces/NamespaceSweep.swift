@@ -57,7 +57,8 @@ public final class NamespaceSweep: Sendable {
             }
             var result = NamespaceSweepResult(
                 host: scan.host, counts: SocketCounts(), readings: [],
-                overflow: scan.namespaces.count - wanted.count, deniedProcesses: scan.deniedProcesses,
+                overflow: Set(scan.namespaces.dropFirst(maximumNamespaces).map(\.id)),
+                deniedProcesses: scan.deniedProcesses,
                 canTraceProcesses: Capabilities.current().has(Capabilities.sysPtrace))
             var labels: Set<String> = [NetworkNamespace.Kind.host.rawValue]
             for found in wanted {
