@@ -53,7 +53,7 @@ def test_owner_info_joins_its_listener_in_prometheus(tmp_path):
     with held_listener("pue-holder") as port, Exporter() as exporter:
         with PrometheusServer(tmp_path, [f"127.0.0.1:{exporter.port}"]) as prometheus:
             joined = prometheus.wait_for(
-                f'port_usage_listeners{{port="{port}"}} * on (instance, job, protocol, family, port, exposure) '
+                f'port_usage_listeners{{port="{port}"}} * on (instance, job, netns, protocol, family, port, exposure) '
                 'group_left (user, unit, process) port_usage_listener_owner_info')
     assert len(joined) == 1
     labels = joined[0]["metric"]
