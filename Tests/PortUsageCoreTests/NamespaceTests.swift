@@ -160,4 +160,53 @@ struct NamespaceTests {
         close(descriptor)
         #expect(descriptor >= 0)
     }
+
+    @Test func theCollectorCountsNamespacesByHowTheyWereReadAndFailsOnlyWhenSomeWereMissed() throws {
+        func namespace(_ inode: UInt32, _ kind: NetworkNamespace.Kind, _ identity: String) -> NetworkNamespace
+        {
+            NetworkNamespace(
+                id: NamespaceID(inode: inode), kind: kind, identity: identity, path: "", processID: nil)
+        }
+        let pod = namespace(2, .pod, "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9")
+        let named = namespace(3, .named, "blue")
+        let gone = namespace(4, .unnamed, "")
+        var sweep = NamespaceSweepResult(
+            host: NamespaceID(inode: 1), counts: SocketCounts(),
+            readings: [
+                NamespaceReading(namespace: pod, label: pod.label, source: .netlink),
+                NamespaceReading(namespace: named, label: named.label, source: .procfs),
+                NamespaceReading(namespace: gone, label: gone.label),  // vanished while read
+            ],
+            overflow: [NamespaceID(inode: 5)], deniedProcesses: 3, canTraceProcesses: true)
+        let context = CollectionContext(
+            snapshot: SocketSnapshot(counts: SocketCounts(), outcomes: []), listeners: [], owners: [],
+            policy: nil, limits: CardinalityGuard(maxPorts: 1, counts: SocketCounts()), namespaces: sweep)
+        var families: [MetricFamily] = []
+        try NetnsCollector().update(context, into: &families)
+        let statuses = Dictionary(
+            uniqueKeysWithValues: families.first { $0.name == "port_usage_netns_namespaces" }!.samples.map {
+                ($0.labels[0].value, $0.value)
+            })
+        #expect(statuses == ["netlink": 1, "procfs": 1, "failed": 0, "over_limit": 1])
+        let info = families.first { $0.name == "port_usage_netns_info" }!.samples.map {
+            $0.labels.map(\.value)
+        }
+        #expect(
+            info == [
+                ["host", "host", ""], ["pod:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9", "pod", pod.identity],
+                ["blue", "named", "blue"],
+            ])
+        #expect(sweep.unread == [NamespaceID(inode: 4), NamespaceID(inode: 5)])
+
+        // Denied processes fail the collector only without CAP_SYS_PTRACE; a failed read always does.
+        sweep.canTraceProcesses = false
+        sweep.readings[1].failure = .netlink(table: .tcp, operation: "setns", errno: EPERM)
+        var failed = context
+        failed.namespaces = sweep
+        let error = #expect(throws: NamespaceSweepFailure.self) {
+            try NetnsCollector().update(failed, into: &families)
+        }
+        #expect(error?.description.contains("CAP_SYS_PTRACE") == true)
+        #expect(error?.description.contains("netns blue: sock_diag tcp: setns") == true)
+    }
 }
