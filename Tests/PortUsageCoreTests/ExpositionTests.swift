@@ -133,4 +133,14 @@ struct ExpositionSizeEstimateTests {
             #expect(size <= estimate && estimate < size * 2, "\(format): \(size) vs \(estimate)")
         }
     }
+
+    @Test func aLabelSetReadsBackTheLabelsItRendered() {
+        let labels = [
+            Label("process", #"a "quoted" \ path"#), Label("unit", "line\nbreak"), Label("empty", ""),
+            Label("service", #"x="1",y="2"}"#), Label("user", "jörg ✓"),
+        ]
+        #expect(LabelSet(labels).labels == labels)
+        #expect(LabelSet([]).labels == [])
+        #expect(LabelSet([Label("a", "")]).labels == [Label("a", "")])
+    }
 }

@@ -1,14 +1,14 @@
 import Synchronization
 
-/// A sample's labels together with their exposition text, `{name="value",...}` (empty without labels),
-/// rendered once: the text is the same in the Prometheus text format and OpenMetrics.
+/// A sample's labels as their exposition text, `{name="value",...}` (empty without labels), rendered once:
+/// the text is the same in the Prometheus text format and OpenMetrics.
+///
+/// Only the text is kept (thousands of sets live across scrapes in the caches); ``labels`` reads it back.
 public final class LabelSet: Sendable {
-    public let labels: [Label]
     /// The rendered `{...}` bytes.
     let text: [UInt8]
 
     public init(_ labels: [Label]) {
-        self.labels = labels
         var text: [UInt8] = []
         if !labels.isEmpty {
             text.reserveCapacity(labels.reduce(2) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
@@ -23,6 +23,30 @@ public final class LabelSet: Sendable {
             text.append(UInt8(ascii: "}"))
         }
         self.text = text
+    }
+
+    /// The labels in exposition order, read back from the text (names are plain; values unescaped).
+    public var labels: [Label] {
+        var labels: [Label] = []
+        var index = text.startIndex + 1
+        while index < text.endIndex - 1 {
+            let equals = text[index...].firstIndex(of: UInt8(ascii: "="))!
+            let name = String(decoding: text[index..<equals], as: UTF8.self)
+            var value: [UInt8] = []
+            index = equals + 2  // past `="`
+            while text[index] != UInt8(ascii: "\"") {
+                if text[index] == UInt8(ascii: "\\") {
+                    index += 1
+                    value.append(text[index] == UInt8(ascii: "n") ? UInt8(ascii: "\n") : text[index])
+                } else {
+                    value.append(text[index])
+                }
+                index += 1
+            }
+            labels.append(Label(name, String(decoding: value, as: UTF8.self)))
+            index += 2  // past `",` or `"}`
+        }
+        return labels
     }
 }
 
