@@ -1,5 +1,6 @@
 /// How the listeners of one namespace were read during a sweep.
 public struct NamespaceReading: Sendable, Equatable {
+    /// The namespace, named.
     public var namespace: NetworkNamespace
     /// The namespace's `netns` label: its ``NetworkNamespace/label``, made unique among the sweep's.
     public var label: String

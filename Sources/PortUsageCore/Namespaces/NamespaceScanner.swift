@@ -22,7 +22,9 @@ public struct NamespaceScan: Sendable, Equatable {
 /// Reading another user's `/proc/PID/ns/net` needs `CAP_SYS_PTRACE` (and `CAP_DAC_READ_SEARCH` where the
 /// process's `/proc` directory is not searchable): without them those processes are counted as denied.
 public struct NamespaceScanner: Sendable {
+    /// The procfs mount point whose processes are scanned.
     public var procRoot: String
+    /// Where `ip netns` bind-mounts named namespaces.
     public var namedDirectory: String
 
     public init(procRoot: String = "/proc", namedDirectory: String = "/run/netns") {

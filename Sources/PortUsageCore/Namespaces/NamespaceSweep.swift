@@ -14,7 +14,9 @@ import Synchronization
 /// namespace (a socket would keep a dead namespace alive). Where it cannot be entered (`setns` refused),
 /// the namespace is read from `/proc/PID/net` of a process in it, and every later one too.
 public final class NamespaceSweep: Sendable {
+    /// Finds the namespaces, and names the new ones.
     public let scanner: NamespaceScanner
+    /// The most namespaces read in one sweep, the host's not counted.
     public let maximumNamespaces: Int
 
     /// A namespace seen before: how it is named, and its sock_diag source while it is entered.
@@ -37,11 +39,6 @@ public final class NamespaceSweep: Sendable {
     public init(scanner: NamespaceScanner = NamespaceScanner(), maximumNamespaces: Int = 256) {
         self.scanner = scanner
         self.maximumNamespaces = maximumNamespaces
-    }
-
-    /// The number of namespaces whose sock_diag socket is open now.
-    public var openSockets: Int {
-        state.withLock { $0.known.values.filter { $0.netlink != nil }.count }
     }
 
     /// Reads what `demand` asks (its listeners) from every namespace found but the host's; a namespace

@@ -16,7 +16,9 @@ public struct NetworkNamespace: Sendable, Equatable {
         case unnamed
     }
 
+    /// The namespace's inode.
     public var id: NamespaceID
+    /// What its label is made of.
     public var kind: Kind
     /// The name, pod UID or container id the label is made of; empty for ``Kind/host`` and
     /// ``Kind/unnamed``.
