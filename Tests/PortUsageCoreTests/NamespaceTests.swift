@@ -37,6 +37,8 @@ struct NamespaceTests {
         ("0::/user.slice/user-0.slice/session-3.scope\n", "inode:4026532001"),
         ("0::/mypod0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9.slice\n", "inode:4026532001"),
         ("garbage without colons\n", "inode:4026532001"),
+        // Found by FuzzCgroupPath: 36 characters of hex digits and dashes that are no UUID.
+        ("0::/kubepods-besteffort-pod0f1e2d_3c4b5a_6978_-695_a5b3c2d1e0f6.slice\n", "inode:4026532001"),
     ])
     func aNamespaceIsNamedByThePodOrContainerOfItsProcess(cgroup: String, label: String) {
         var namespace = NetworkNamespace(

@@ -24,16 +24,18 @@ public enum ContainerIdentity {
         return container.map { (.container, String($0.prefix(12))) }
     }
 
-    /// The pod UID of a `kubepods-burstable-pod<uid>.slice` or `pod<uid>` component.
+    /// The pod UID of a `kubepods-burstable-pod<uid>.slice` or `pod<uid>` component: a UUID in its
+    /// 8-4-4-4-12 form, written with dashes or (systemd) underscores.
     static func podUID(of component: Substring) -> String? {
         var name = component
         if name.hasSuffix(".slice") { name = name.dropLast(6) }
-        let uid = name.suffix(36).map { $0 == "_" ? "-" : $0 }
+        let uid = String(name.suffix(36).map { $0 == "_" ? "-" : $0 })
         let before = name.dropLast(36)
-        guard uid.count == 36, uid.allSatisfy({ $0.isHexDigit || $0 == "-" }), before.hasSuffix("pod"),
-            before == "pod" || before.hasPrefix("kubepods")
+        let groups = uid.split(separator: "-", omittingEmptySubsequences: false)
+        guard groups.map(\.count) == [8, 4, 4, 4, 12], groups.allSatisfy({ $0.allSatisfy(isHexDigit) }),
+            before.hasSuffix("pod"), before == "pod" || before.hasPrefix("kubepods")
         else { return nil }
-        return String(uid)
+        return uid
     }
 
     /// The container id of a `<runtime>-<id>.scope` component, or of a bare 64-digit hex component.
@@ -44,7 +46,12 @@ public enum ContainerIdentity {
             guard let dash = name.lastIndex(of: "-") else { return nil }
             name = name[name.index(after: dash)...]
         }
-        guard name.count == 64, name.allSatisfy(\.isHexDigit) else { return nil }
+        guard name.count == 64, name.allSatisfy(isHexDigit) else { return nil }
         return String(name)
+    }
+
+    /// An ASCII hexadecimal digit (`Character.isHexDigit` also takes the fullwidth forms).
+    private static func isHexDigit(_ character: Character) -> Bool {
+        character.isASCII && character.isHexDigit
     }
 }
