@@ -9,6 +9,14 @@ public enum PortLabel: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .other: "other"
         }
     }
+
+    /// The port number, or `1 << 16` for `other`: for packing into a hashed key.
+    var ordinal: Int {
+        switch self {
+        case .port(let number): Int(number)
+        case .other: 1 << 16
+        }
+    }
 }
 
 /// One exported `port_usage_listeners` series: a classified group of listening sockets.
@@ -42,13 +50,10 @@ public struct ListenerSeries: Sendable, Equatable {
         /// differ only in service (a policy's local name) are told apart by `==`. One word to hash, not a
         /// string, on every scrape.
         public func hash(into hasher: inout Hasher) {
-            let port: Int =
-                switch self.port {
-                case .port(let number): Int(number)
-                case .other: 1 << 16
-                }
-            let table = SocketTable(transport: transport, family: family)
-            hasher.combine(Int(namespace.inode) << 21 | port << 4 | table.ordinal << 2 | exposure.ordinal)
+            hasher.combine(
+                ListenerKey.packed(
+                    port: port.ordinal, table: SocketTable(transport: transport, family: family),
+                    exposure: exposure, namespace: namespace))
         }
     }
 
@@ -86,6 +91,13 @@ extension ListenerSeries {
             var port: PortLabel
             var exposure: Exposure
             var namespace: NamespaceID
+
+            /// One word, as ``ListenerKey`` hashes: a key is grouped once per listener key.
+            func hash(into hasher: inout Hasher) {
+                hasher.combine(
+                    ListenerKey.packed(
+                        port: port.ordinal, table: table, exposure: exposure, namespace: namespace))
+            }
         }
         var grouped: [Key: Int] = [:]
         grouped.reserveCapacity(counts.listeners.count)

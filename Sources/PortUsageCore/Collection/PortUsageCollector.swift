@@ -18,6 +18,8 @@ public final class PortUsageCollector: Sendable {
     private let log: RepeatSuppressingLog
     private let advice: CollectionAdvice
     private let skippedTotals = Mutex<[SkippedInputKey: Int]>([:])
+    /// The host's listener keys in the last collection: room made for them in the next.
+    private let lastListenerKeys = Mutex(0)
     /// The listener history of the `changes` collector, when it runs.
     private let history: ListenerHistory?
     /// The owner resolver of the `owners` collector, when it runs.
@@ -74,8 +76,11 @@ public final class PortUsageCollector: Sendable {
 
     /// Collects now; a socket table still being read at `deadline` fails with a timeout.
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
+        var demand = options.demand
+        demand.expectedListenerKeys = lastListenerKeys.withLock { $0 }
         var snapshot = SocketSnapshot.take(
-            from: source, demand: options.demand, deadline: deadline, namespace: hostNamespace)
+            from: source, demand: demand, deadline: deadline, namespace: hostNamespace)
+        lastListenerKeys.withLock { $0 = snapshot.counts.listeners.count }
         let sweep = sweepNamespaces(into: &snapshot, demand: options.namespaceDemand, deadline: deadline)
         record(snapshot, sweep: sweep?.result)
         return assemble(snapshot, sweep: sweep)
@@ -103,8 +108,10 @@ public final class PortUsageCollector: Sendable {
     @discardableResult
     public func pollListeners(deadline: ContinuousClock.Instant? = nil) -> [SocketSourceError] {
         guard history != nil else { return [] }
+        var demand = options.listenerDemand
+        demand.expectedListenerKeys = lastListenerKeys.withLock { $0 }
         var snapshot = SocketSnapshot.take(
-            from: source, demand: options.listenerDemand, deadline: deadline, namespace: hostNamespace)
+            from: source, demand: demand, deadline: deadline, namespace: hostNamespace)
         let sweep = sweepNamespaces(into: &snapshot, demand: options.listenerDemand, deadline: deadline)
         record(snapshot, sweep: sweep?.result)
         return snapshot.outcomes.compactMap(\.failure)

@@ -26,9 +26,10 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
 
     public init(
         countsConnections: Bool, keepsListenerSockets: Bool = false, talliesLocalPorts: Bool = false,
-        namespace: NamespaceID = .untagged
+        namespace: NamespaceID = .untagged, expectedListenerKeys: Int = 0
     ) {
         self.namespace = namespace
+        counts.listeners.reserveCapacity(expectedListenerKeys)
         self.countsConnections = countsConnections
         self.keepsListenerSockets = keepsListenerSockets
         self.talliesLocalPorts = talliesLocalPorts

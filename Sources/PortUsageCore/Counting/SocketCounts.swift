@@ -15,7 +15,13 @@ public struct ListenerKey: Sendable, Hashable {
 
     /// One word to hash: the key is counted once per listening socket.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(Int(namespace.inode) << 21 | Int(port) << 4 | table.ordinal << 2 | exposure.ordinal)
+        hasher.combine(Self.packed(port: Int(port), table: table, exposure: exposure, namespace: namespace))
+    }
+
+    /// A listener's identity in one word, for the keys hashed per listener on every scrape: the namespace,
+    /// the port (up to `1 << 16`, the `other` bucket), the table and the exposure.
+    static func packed(port: Int, table: SocketTable, exposure: Exposure, namespace: NamespaceID) -> Int {
+        Int(namespace.inode) << 21 | port << 4 | table.ordinal << 2 | exposure.ordinal
     }
 }
 

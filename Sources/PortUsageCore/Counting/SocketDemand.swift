@@ -10,6 +10,9 @@ public struct SocketDemand: Sendable, Equatable {
     public var listenerSockets: Bool
     /// Local port usage (the ephemeral-port collector); needs ``everySocket``.
     public var localPorts: Bool
+    /// How many listener keys to make room for at once (the last collection's), so that the count does not
+    /// grow its table step by step, rehashing every key each time.
+    public var expectedListenerKeys = 0
 
     public init(
         tables: [SocketTable] = SocketTable.allCases, connections: Bool, everySocket: Bool,

@@ -22,7 +22,8 @@ public struct SocketSnapshot: Sendable {
     ) -> SocketSnapshot {
         var counter = SocketCounter(
             countsConnections: demand.connections, keepsListenerSockets: demand.listenerSockets,
-            talliesLocalPorts: demand.localPorts, namespace: namespace)
+            talliesLocalPorts: demand.localPorts, namespace: namespace,
+            expectedListenerKeys: demand.expectedListenerKeys)
         var outcomes: [TableOutcome] = []
         for table in demand.tables {
             let selection: SocketSelection =
