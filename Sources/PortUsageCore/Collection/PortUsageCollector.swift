@@ -76,14 +76,23 @@ public final class PortUsageCollector: Sendable {
 
     /// Collects now; a socket table still being read at `deadline` fails with a timeout.
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
-        var demand = options.demand
+        let (snapshot, sweep) = read(options.demand, namespaces: options.namespaceDemand, deadline: deadline)
+        return assemble(snapshot, sweep: sweep)
+    }
+
+    /// Reads what `demand` asks of the host's tables, and `namespaceDemand` of the other namespaces when
+    /// the `netns` collector runs, into one snapshot, and records its listeners in the history.
+    private func read(
+        _ demand: SocketDemand, namespaces namespaceDemand: SocketDemand, deadline: ContinuousClock.Instant?
+    ) -> (SocketSnapshot, (result: NamespaceSweepResult, seconds: Double)?) {
+        var demand = demand
         demand.expectedListenerKeys = lastListenerKeys.withLock { $0 }
         var snapshot = SocketSnapshot.take(
             from: source, demand: demand, deadline: deadline, namespace: hostNamespace)
         lastListenerKeys.withLock { $0 = snapshot.counts.listeners.count }
-        let sweep = sweepNamespaces(into: &snapshot, demand: options.namespaceDemand, deadline: deadline)
+        let sweep = sweepNamespaces(into: &snapshot, demand: namespaceDemand, deadline: deadline)
         record(snapshot, sweep: sweep?.result)
-        return assemble(snapshot, sweep: sweep)
+        return (snapshot, sweep)
     }
 
     /// Reads the listeners of the other namespaces into `snapshot`, when the `netns` collector runs; with
@@ -108,12 +117,8 @@ public final class PortUsageCollector: Sendable {
     @discardableResult
     public func pollListeners(deadline: ContinuousClock.Instant? = nil) -> [SocketSourceError] {
         guard history != nil else { return [] }
-        var demand = options.listenerDemand
-        demand.expectedListenerKeys = lastListenerKeys.withLock { $0 }
-        var snapshot = SocketSnapshot.take(
-            from: source, demand: demand, deadline: deadline, namespace: hostNamespace)
-        let sweep = sweepNamespaces(into: &snapshot, demand: options.listenerDemand, deadline: deadline)
-        record(snapshot, sweep: sweep?.result)
+        let (snapshot, _) = read(
+            options.listenerDemand, namespaces: options.listenerDemand, deadline: deadline)
         return snapshot.outcomes.compactMap(\.failure)
     }
 

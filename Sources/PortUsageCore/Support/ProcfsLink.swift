@@ -10,10 +10,13 @@ enum ProcfsLink {
     /// The target of the link `name` in the directory open as `directory` (or of the path `name` when
     /// `directory` is `AT_FDCWD`), or nil with `errno` set when it cannot be read.
     static func target(of name: UnsafePointer<CChar>, in directory: Int32 = AT_FDCWD) -> [UInt8]? {
-        var target = [CChar](repeating: 0, count: 64)
-        let length = readlinkat(directory, name, &target, target.count)
-        guard length >= 0 else { return nil }
-        return target.prefix(length).map { UInt8(bitPattern: $0) }
+        // Read into the stack: one allocation per link, for the result (the owners walk reads one link
+        // per descriptor of every process).
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let length = readlinkat(directory, name, buffer.baseAddress!, buffer.count)
+            guard length >= 0 else { return nil }
+            return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[..<length]).map { $0 }
+        }
     }
 
     /// The inode of a `type:[N]` target whose type is `type`, or nil for any other target.
