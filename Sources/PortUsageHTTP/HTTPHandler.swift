@@ -20,6 +20,15 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var request: HTTPRequestHead?
     /// A whole request that waits for the connection to drain its unsent responses.
     private var waiting: HTTPRequestHead?
+    /// The `/metrics` body being written, while the client has not read enough to take the rest.
+    private var streaming: StreamedBody?
+    /// The bytes of one piece of a streamed body, reused from piece to piece.
+    private var piece: [UInt8] = []
+
+    private struct StreamedBody {
+        var exposition: ExpositionStream
+        var keepAlive: Bool
+    }
 
     init(routes: Routes, connection: ConnectionGuard) {
         self.routes = routes
@@ -45,7 +54,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, let head = waiting {
+        if streaming != nil {
+            writeStreamedBody(context: context)
+        } else if context.channel.isWritable, let head = waiting {
             waiting = nil
             authenticate(head, context: context)
         }
@@ -98,13 +109,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case routes.telemetryPath:
             let format = ExpositionFormat.negotiate(accept: head.headers.first(name: "Accept"))
             respondWithScrape(to: head, context: context) { scrape in
-                // Written into the response's buffer piece by piece: the body is never held twice.
-                var body = ByteBufferAllocator().buffer(
-                    capacity: ExpositionEncoder.encodedSizeEstimate(scrape.families))
-                ExpositionEncoder.encode(scrape.families, format: format, chunkSize: 64 * 1024) {
-                    body.writeBytes($0)
-                }
-                return Response(status: .ok, contentType: format.contentType, body: body)
+                Response(
+                    status: .ok, contentType: format.contentType,
+                    body: .exposition(ExpositionStream(scrape.families, format: format)))
             }
         case "/":
             respondWithScrape(to: head, context: context) { [landingPage = routes.landingPage] scrape in
@@ -112,7 +119,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 headers.add(name: "Content-Security-Policy", value: LandingPage.contentSecurityPolicy)
                 return Response(
                     status: .ok, contentType: "text/html; charset=utf-8",
-                    body: ByteBuffer(string: landingPage.render(scrape)), headers: headers)
+                    body: .bytes(ByteBuffer(string: landingPage.render(scrape))), headers: headers)
             }
         case "/-/healthy":
             if let problem = routes.health.problem() {
@@ -180,28 +187,67 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func send(_ response: Response, for request: HTTPRequestHead, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
-        let keepAlive = request.isKeepAlive
+        let isHead = request.method == .HEAD
+        // A streamed body has no length: to an HTTP/1.0 client it ends with the connection.
+        let streamed = !isHead && response.body.isExposition
+        let keepAlive =
+            request.isKeepAlive && !(streamed && (request.version.major, request.version.minor) < (1, 1))
         var headers = response.headers
         for header in routes.responseHeaders { headers.replaceOrAdd(name: header.name, value: header.value) }
         headers.replaceOrAdd(name: "Content-Type", value: response.contentType)
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        let isHead = request.method == .HEAD
-        if isHead || response.body.readableBytes < 1024 {
-            headers.add(name: Self.skipCompressionHeader, value: "1")
+        switch response.body {
+        case .bytes(let body):
+            headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
+            if isHead || body.readableBytes < 1024 {
+                headers.add(name: Self.skipCompressionHeader, value: "1")
+            }
+        case .exposition(let exposition):
+            if isHead {
+                headers.replaceOrAdd(name: "Content-Length", value: String(exposition.encodedSize()))
+                headers.add(name: Self.skipCompressionHeader, value: "1")
+            }
         }
         let responseHead = HTTPResponseHead(
             version: request.version, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
-        if !isHead {
-            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        switch response.body {
+        case .bytes(let body) where !isHead:
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        case .exposition(let exposition) where !isHead:
+            streaming = StreamedBody(exposition: exposition, keepAlive: keepAlive)
+            return writeStreamedBody(context: context)
+        default:
+            break
         }
+        end(keepAlive: keepAlive, context: context)
+    }
+
+    /// Writes pieces of the streamed body while the connection takes them (the kernel's send buffer
+    /// included); the rest waits until the client has read enough to make the channel writable again.
+    private func writeStreamedBody(context: ChannelHandlerContext) {
+        while var body = streaming, context.channel.isWritable {
+            piece.removeAll(keepingCapacity: true)
+            body.exposition.append(upTo: ExpositionStream.pieceSize, to: &piece)
+            streaming = body.exposition.isComplete ? nil : body
+            let buffer = context.channel.allocator.buffer(bytes: piece)
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            if body.exposition.isComplete { end(keepAlive: body.keepAlive, context: context) }
+        }
+    }
+
+    private func end(keepAlive: Bool, context: ChannelHandlerContext) {
         let connection = self.connection
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
             connection.responseWritten(keepAlive: keepAlive)
             if !keepAlive { context.close(promise: nil) }
         }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        streaming = nil
+        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -211,16 +257,29 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
 /// A response before it is written.
 struct Response: Sendable {
+    /// What a response carries.
+    enum Body: Sendable {
+        /// Bytes written at once.
+        case bytes(ByteBuffer)
+        /// A metrics exposition, written a piece at a time as the client reads (chunked).
+        case exposition(ExpositionStream)
+
+        var isExposition: Bool {
+            if case .exposition = self { return true }
+            return false
+        }
+    }
+
     var status: HTTPResponseStatus
     var contentType: String
-    var body: ByteBuffer
+    var body: Body
     var headers = HTTPHeaders()
 
     static func plain(_ status: HTTPResponseStatus, _ text: String, headers: HTTPHeaders = HTTPHeaders())
         -> Response
     {
         Response(
-            status: status, contentType: "text/plain; charset=utf-8", body: ByteBuffer(string: text),
+            status: status, contentType: "text/plain; charset=utf-8", body: .bytes(ByteBuffer(string: text)),
             headers: headers
         )
     }

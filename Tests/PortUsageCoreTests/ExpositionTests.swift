@@ -1,5 +1,6 @@
-import PortUsageCore
 import Testing
+
+@testable import PortUsageCore
 
 @Suite("exposition encoder")
 struct ExpositionTests {
@@ -98,9 +99,9 @@ struct LabelSetTests {
         let first = cache.labelSets(for: [1, 2], key: { $0 }, labels: labels)
         let second = cache.labelSets(for: [2, 3], key: { $0 }, labels: labels)
         #expect(rendered == 3)
-        #expect(first[1] === second[0])
+        #expect(first[1].sharesText(with: second[0]))
         let third = cache.labelSets(for: [1], key: { $0 }, labels: labels)
-        #expect(rendered == 4 && third[0] !== first[0])
+        #expect(rendered == 4 && !third[0].sharesText(with: first[0]))
         let text = ExpositionEncoder.encode(
             [
                 MetricFamily(
@@ -142,5 +143,51 @@ struct ExpositionSizeEstimateTests {
         #expect(LabelSet(labels).labels == labels)
         #expect(LabelSet([]).labels == [])
         #expect(LabelSet([Label("a", "")]).labels == [Label("a", "")])
+    }
+}
+
+@Suite("exposition stream")
+struct ExpositionStreamTests {
+    let families = [
+        MetricFamily(
+            name: "port_usage_b_total", help: "B.", type: .counter,
+            samples: (0..<3000).map { Sample(labels: [Label("port", String($0))], value: Double($0)) }),
+        MetricFamily(
+            name: "port_usage_a", help: "A \"quoted\".", type: .gauge, samples: [Sample(value: 0.5)]),
+        MetricFamily(name: "port_usage_empty", help: "None.", type: .gauge, samples: []),
+    ]
+
+    @Test(arguments: [ExpositionFormat.prometheusText, .openMetrics], [1, 100, 4096])
+    func piecesEndOnLinesAndMakeUpTheWholeEncoding(format: ExpositionFormat, size: Int) {
+        var stream = ExpositionStream(families, format: format)
+        var joined: [UInt8] = []
+        var pieces = 0
+        while !stream.isComplete {
+            var piece: [UInt8] = []
+            stream.append(upTo: size, to: &piece)
+            #expect(piece.isEmpty ? stream.isComplete : piece.last == UInt8(ascii: "\n"))
+            // At least the size unless it is the last piece, and no line (here under 80 bytes) more.
+            #expect(stream.isComplete || piece.count >= size)
+            #expect(piece.count < size + 80)
+            joined += piece
+            pieces += 1
+        }
+        let whole = ExpositionEncoder.encode(families, format: format)
+        #expect(joined == whole)
+        #expect(pieces >= whole.count / max(size, 200))
+        #expect(ExpositionStream(families, format: format).encodedSize() == whole.count)
+    }
+
+    @Test func familiesAreSortedAndTheOpenMetricsStreamEnds() {
+        let text = String(decoding: ExpositionEncoder.encode(families, format: .openMetrics), as: UTF8.self)
+        let headers = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE") }
+        #expect(
+            headers == [
+                "# TYPE port_usage_a gauge", "# TYPE port_usage_b counter", "# TYPE port_usage_empty gauge",
+            ])
+        #expect(
+            text.hasSuffix(
+                "port_usage_b_total{port=\"2999\"} 2999\n# HELP port_usage_empty None.\n# TYPE port_usage_empty gauge\n# EOF\n"
+            ))
     }
 }

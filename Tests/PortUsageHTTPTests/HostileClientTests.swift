@@ -1,5 +1,7 @@
 import NIOConcurrencyHelpers
+import PortUsageCore
 import PortUsageHTTP
+import PortUsageTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -219,5 +221,89 @@ struct HostileClientTests {
         #expect(clock.now - start < .seconds(2))
         #expect(RawHTTPClient.closedByServer(stuck, withinMilliseconds: 1000))
         fixture.source.release()
+    }
+}
+
+@Suite("streamed metrics body", .serialized)
+struct StreamedBodyTests {
+    /// 20,000 listeners, each with its own series and first/last-seen times: an exposition of about
+    /// 10 MB, twice what the kernel's socket buffers take on loopback here, so the server must wait for
+    /// the client to read, and go on when it does.
+    static func server(
+        collectors: Set<CollectorName> = CollectorName.defaults,
+        limits: ServerLimits = ServerLimits(maxPendingResponseBytes: 16 * 1024)
+    ) -> TestServer {
+        TestServer(
+            listeners: FixedListenerSource(ports: 20000...39999),
+            options: CollectorOptions(enabled: collectors, tables: [.tcp], maxPortsPerProtocol: 20000),
+            limits: limits)
+    }
+
+    let fixture = server()
+
+    @Test func aSlowReaderGetsTheWholeBodyChunked() async throws {
+        try await fixture.withServer { port in
+            let fd = try RawHTTPClient.connectAndSend(
+                port: port, RawHTTPClient.request("/metrics"), receiveBuffer: 4096)
+            defer { close(fd) }
+            // Once the answer starts, the client stops reading for a while: the server fills the socket
+            // buffers and must wait for the client to read, then go on.
+            var first: UInt8 = 0
+            #expect(recv(fd, &first, 1, Int32(MSG_PEEK)) == 1)
+            usleep(500_000)
+            let response = try RawHTTPClient.parse(RawHTTPClient.readToEnd(fd))
+            #expect(response.status == 200)
+            #expect(response.headers["transfer-encoding"] == "chunked")
+            #expect(response.headers["content-length"] == nil)
+            let lines = response.text.split(separator: "\n")
+            let listenerLines = lines.filter { $0.hasPrefix("port_usage_listeners{") }
+            #expect(listenerLines.count == 20000)
+            #expect(listenerLines.first?.contains("port=\"20000\"") == true)
+            #expect(listenerLines.last?.contains("port=\"39999\"") == true)
+            #expect(response.text.hasSuffix("\n"))
+            // The body ends with a sample of the last family.
+            let lastFamily = lines.last { $0.hasPrefix("# TYPE ") }?.split(separator: " ")[2]
+            #expect(lastFamily != nil && lines.last?.hasPrefix(lastFamily! + " ") == true)
+        }
+    }
+
+    @Test func headCountsTheLengthOfTheStreamedBody() async throws {
+        // Without timestamps, two collections differ only in their durations: a few bytes.
+        try await Self.server(collectors: [.listeners]).withServer { port in
+            let head = try RawHTTPClient.get(port: port, "/metrics", method: "HEAD")
+            let get = try RawHTTPClient.get(port: port, "/metrics")
+            #expect(head.body.isEmpty)
+            let length = Int(head.headers["content-length"] ?? "") ?? 0
+            #expect(abs(length - get.body.count) < 64, "HEAD \(length) vs GET \(get.body.count)")
+            #expect(get.body.count > 2_000_000)
+        }
+    }
+
+    @Test func anHTTP10ClientGetsTheBodyEndedByTheClose() async throws {
+        try await fixture.withServer { port in
+            let raw = try RawHTTPClient.exchange(port: port, "GET /metrics HTTP/1.0\r\n\r\n")
+            let response = try RawHTTPClient.parse(raw)
+            #expect(response.status == 200)
+            #expect(response.headers["transfer-encoding"] == nil)
+            #expect(response.headers["connection"]?.lowercased() == "close")
+            #expect(
+                response.text.split(separator: "\n").filter { $0.hasPrefix("port_usage_listeners{") }.count
+                    == 20000)
+        }
+    }
+
+    @Test func aClientThatNeverReadsAStreamedBodyIsClosedAtTheIdleTimeout() async throws {
+        let fixture = Self.server(
+            limits: ServerLimits(idleTimeout: .milliseconds(300), maxPendingResponseBytes: 16 * 1024))
+        try await fixture.withServer { port in
+            let fd = try RawHTTPClient.connectAndSend(
+                port: port, RawHTTPClient.request("/metrics"), receiveBuffer: 4096)
+            defer { close(fd) }
+            let clock = ContinuousClock()
+            let start = clock.now
+            while fixture.server.openConnections > 0 && clock.now - start < .seconds(6) { usleep(20_000) }
+            #expect(fixture.server.openConnections == 0)
+            #expect(try RawHTTPClient.get(port: port, "/metrics").status == 200)
+        }
     }
 }

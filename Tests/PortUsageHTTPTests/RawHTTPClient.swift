@@ -17,9 +17,13 @@ enum RawHTTPClient {
     }
 
     /// Opens a connection and writes `request`, leaving the response unread; the caller closes `fd`.
-    static func connectAndSend(port: Int, _ request: String) throws -> Int32 {
+    /// A `receiveBuffer` (bytes) is set before connecting, so the client's window stays that small.
+    static func connectAndSend(port: Int, _ request: String, receiveBuffer: Int32? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -101,6 +105,27 @@ enum RawHTTPClient {
             headers[line[..<colon].lowercased()] = String(
                 line[line.index(after: colon)...].drop(while: { $0 == " " }))
         }
-        return Response(status: status, headers: headers, body: Array(raw[(end + 4)...]))
+        let body = Array(raw[(end + 4)...])
+        guard headers["transfer-encoding"] == "chunked" else {
+            return Response(status: status, headers: headers, body: body)
+        }
+        return Response(status: status, headers: headers, body: try dechunk(body))
+    }
+
+    /// The data of a chunked body; throws unless it ends with the last (empty) chunk.
+    static func dechunk(_ chunked: [UInt8]) throws -> [UInt8] {
+        var data: [UInt8] = []
+        var position = 0
+        while let lineEnd = chunked[position...].firstIndex(of: 13) {
+            let sizeText = String(decoding: chunked[position..<lineEnd], as: UTF8.self)
+            guard let size = Int(sizeText, radix: 16), lineEnd + 2 + size <= chunked.count else {
+                throw Failure(description: "bad chunk size \(sizeText.debugDescription)")
+            }
+            if size == 0 { return data }
+            data += chunked[(lineEnd + 2)..<(lineEnd + 2 + size)]
+            position = lineEnd + 2 + size + 2
+            guard position <= chunked.count else { break }
+        }
+        throw Failure(description: "chunked body without its last chunk")
     }
 }

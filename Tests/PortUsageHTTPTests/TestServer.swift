@@ -9,15 +9,17 @@ import Synchronization
     import Glibc
 #endif
 
-/// A source that returns a fixed snapshot (one listener on 768/tcp) after a delay, or only once released,
-/// and counts how often it was asked.
+/// A source that returns a fixed snapshot (by default one listener on 768/tcp) after a delay, or only once
+/// released, and counts how often it was asked.
 final class CountingSource: SocketSource {
     let calls = Atomic<Int>(0)
     let delay: Duration
+    let listeners: FixedListenerSource
     private let held = NIOLockedValueBox(false)
 
-    init(delay: Duration, held: Bool = false) {
+    init(delay: Duration, held: Bool = false, listeners: FixedListenerSource = FixedListenerSource()) {
         self.delay = delay
+        self.listeners = listeners
         self.held.withLockedValue { $0 = held }
     }
 
@@ -39,7 +41,7 @@ final class CountingSource: SocketSource {
         let clock = ContinuousClock()
         let end = clock.now + delay
         while clock.now < end || held.withLockedValue({ $0 }) { usleep(1000) }
-        return try FixedListenerSource().read(
+        return try listeners.read(
             table, selection: selection, deadline: deadline, into: &consumer)
     }
 }
@@ -50,16 +52,17 @@ struct TestServer {
     let server: MetricsServer
 
     init(
-        delay: Duration = .zero, held: Bool = false,
+        delay: Duration = .zero, held: Bool = false, listeners: FixedListenerSource = FixedListenerSource(),
+        options: CollectorOptions = CollectorOptions(tables: [.tcp]),
         listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 0)],
         limits: ServerLimits = ServerLimits(), reload: MetricsServer.ReloadAction? = nil
     ) {
-        source = CountingSource(delay: delay, held: held)
+        source = CountingSource(delay: delay, held: held, listeners: listeners)
         let logger = Logger(label: "test")
         let buildInfo = BuildInfo(version: "9.9.9", revision: "r", swiftVersion: "6")
         let collector = PortUsageCollector(
             source: source, classifier: PortClassifier(registry: .embedded),
-            options: CollectorOptions(tables: [.tcp]), buildInfo: buildInfo, logger: logger)
+            options: options, buildInfo: buildInfo, logger: logger)
         server = MetricsServer(
             configuration: .init(
                 listenAddresses: listen, telemetryPath: "/metrics", reload: reload, limits: limits,

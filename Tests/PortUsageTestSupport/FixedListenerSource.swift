@@ -1,9 +1,14 @@
 public import PortUsageCore
 
-/// A source whose `tcp` table holds one listener, on 768 (an unassigned system port) bound to every
-/// address; its other tables are empty.
+/// A source whose `tcp` table holds listeners bound to every address, by default one on 768 (an
+/// unassigned system port); its other tables are empty.
 public struct FixedListenerSource: SocketSource {
-    public init() {}
+    /// The listening ports, one listener each.
+    public let ports: ClosedRange<UInt16>
+
+    public init(ports: ClosedRange<UInt16> = 768...768) {
+        self.ports = ports
+    }
 
     public func kind(for table: SocketTable) -> SocketSourceKind { .procfs }
 
@@ -14,10 +19,12 @@ public struct FixedListenerSource: SocketSource {
         into consumer: inout Consumer
     ) throws(SocketSourceError) -> TableReadReport {
         if table == .tcp {
-            consumer.consume(
-                SocketRecord(
-                    transport: .tcp, state: .listen, localAddress: .unspecified(.ipv4), localPort: 768,
-                    remoteAddress: .unspecified(.ipv4), remotePort: 0))
+            for port in ports {
+                consumer.consume(
+                    SocketRecord(
+                        transport: .tcp, state: .listen, localAddress: .unspecified(.ipv4), localPort: port,
+                        remoteAddress: .unspecified(.ipv4), remotePort: 0))
+            }
         }
         return TableReadReport()
     }

@@ -1,56 +1,13 @@
-/// Writes metric families in the Prometheus text format or OpenMetrics.
-///
-/// Output is deterministic: families sorted by name, each with `# HELP` and `# TYPE`, and samples in the
-/// order their producer gives. Producers sort with their typed keys (a port as a number, so `port="22"`
-/// precedes `port="443"`), which costs far less than sorting label strings here on every scrape.
+/// Writes metric families in the Prometheus text format or OpenMetrics, whole (see ``ExpositionStream``
+/// for the order, and for writing a piece at a time).
 public enum ExpositionEncoder {
-    /// Encodes `families` as the body of a `/metrics` response.
+    /// Encodes `families` whole: a textfile, a push body.
     public static func encode(_ families: [MetricFamily], format: ExpositionFormat) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(encodedSizeEstimate(families))
-        encode(families, format: format, into: &out) { _ in }
+        var stream = ExpositionStream(families, format: format)
+        stream.append(upTo: .max, to: &out)
         return out
-    }
-
-    /// Encodes `families` in pieces of about `chunkSize` bytes, each given to `write` as it is done: a
-    /// server writes them into its own buffer, so the body is not held twice at the peak of a scrape.
-    public static func encode(
-        _ families: [MetricFamily], format: ExpositionFormat, chunkSize: Int,
-        write: (UnsafeRawBufferPointer) -> Void
-    ) {
-        var out: [UInt8] = []
-        out.reserveCapacity(chunkSize + 4096)
-        encode(families, format: format, into: &out) { out in
-            guard out.count >= chunkSize else { return }
-            out.withUnsafeBytes(write)
-            out.removeAll(keepingCapacity: true)
-        }
-        out.withUnsafeBytes(write)
-    }
-
-    /// Appends the encoding of `families` to `out`, calling `afterSample` with it after each sample line.
-    private static func encode(
-        _ families: [MetricFamily], format: ExpositionFormat, into out: inout [UInt8],
-        afterSample: (inout [UInt8]) -> Void
-    ) {
-        for family in families.sorted(by: { $0.name < $1.name }) {
-            let familyName =
-                format == .openMetrics && family.type == .counter && family.name.hasSuffix("_total")
-                ? String(family.name.dropLast(6)) : family.name
-            append("# HELP \(familyName) ", to: &out)
-            appendEscaped(family.help, escapingQuotes: format == .openMetrics, to: &out)
-            append("\n# TYPE \(familyName) \(family.type.rawValue)\n", to: &out)
-            let sampleName = Array(family.name.utf8)
-            for sample in family.samples {
-                out.append(contentsOf: sampleName)
-                out.append(contentsOf: sample.labelSet.text)
-                out.append(UInt8(ascii: " "))
-                appendValue(sample.value, to: &out)
-                out.append(UInt8(ascii: "\n"))
-                afterSample(&out)
-            }
-        }
-        if format == .openMetrics { append("# EOF\n", to: &out) }
     }
 
     /// A little more than the encoded size, so the output is allocated once: growing a buffer of megabytes
@@ -73,9 +30,9 @@ public enum ExpositionEncoder {
     }
 
     /// Appends ``formatValue(_:)`` of `value`; an integer's digits are written directly, without a String.
-    private static func appendValue(_ value: Double, to out: inout [UInt8]) {
+    static func appendValue(_ value: Double, to out: inout [UInt8]) {
         guard value == value.rounded(), abs(value) < 1e15 else {
-            append(formatValue(value), to: &out)
+            out.append(contentsOf: formatValue(value).utf8)
             return
         }
         var magnitude = UInt64(abs(value))
@@ -90,10 +47,6 @@ public enum ExpositionEncoder {
             } while magnitude > 0
             for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
         }
-    }
-
-    private static func append(_ text: String, to out: inout [UInt8]) {
-        out.append(contentsOf: text.utf8)
     }
 
     /// Escapes backslash and newline (and the double quote in label values and OpenMetrics help).
