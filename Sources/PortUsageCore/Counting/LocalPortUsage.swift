@@ -20,4 +20,12 @@ public struct LocalPortUsage: Sendable, Equatable {
         let destination = Destination(address: record.remoteAddress, port: record.remotePort)
         byDestination[record.transport, default: [:]][destination, default: []].append(record.localPort)
     }
+
+    /// Adds what `other` tallied.
+    mutating func add(_ other: LocalPortUsage) {
+        for (transport, ports) in other.held { held[transport, default: PortSet()].formUnion(ports) }
+        for (transport, destinations) in other.byDestination {
+            byDestination[transport, default: [:]].merge(destinations, uniquingKeysWith: +)
+        }
+    }
 }

@@ -26,10 +26,11 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
 
     public init(
         countsConnections: Bool, keepsListenerSockets: Bool = false, talliesLocalPorts: Bool = false,
-        namespace: NamespaceID = .untagged, expectedListenerKeys: Int = 0
+        namespace: NamespaceID = .untagged, expectedListenerKeys: Int = 0, expectedListenerSockets: Int = 0
     ) {
         self.namespace = namespace
         counts.listeners.reserveCapacity(expectedListenerKeys)
+        if keepsListenerSockets { counts.listenerSockets.reserveCapacity(expectedListenerSockets) }
         self.countsConnections = countsConnections
         self.keepsListenerSockets = keepsListenerSockets
         self.talliesLocalPorts = talliesLocalPorts
@@ -71,6 +72,48 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
             pendingConnections.append(
                 familyBit | UInt32(record.localPort) << 8 | UInt32(record.state.rawValue))
         }
+    }
+
+    /// This counter, for the records of one table read that may be thrown away (an interrupted dump), so
+    /// that it must not change this one. Its dictionaries are shared until it first writes them (then
+    /// copied once each, without rehashing); its lists of listening sockets and waiting connections, which
+    /// only grow, start empty and are appended by ``absorb(_:)``: copying them on every table read held
+    /// them twice at the peak of a scrape.
+    public func batch() -> SocketCounter {
+        var batch = self
+        batch.counts.listenerSockets = []
+        batch.pendingConnections = []
+        return batch
+    }
+
+    /// Takes the counts of a batch made by ``batch()`` of this counter.
+    public mutating func absorb(_ batch: SocketCounter) {
+        var sockets = counts.listenerSockets
+        var pending = pendingConnections
+        self = batch
+        // Ours are the only references left: appended in place.
+        sockets += batch.counts.listenerSockets
+        pending += batch.pendingConnections
+        counts.listenerSockets = sockets
+        pendingConnections = pending
+    }
+
+    /// An empty counter with this one's settings, to count other tables at the same time (on another
+    /// thread) and be added with ``add(_:)``. Before ``sealListeners()`` only: connections then wait.
+    public func emptyCounter() -> SocketCounter {
+        SocketCounter(
+            countsConnections: countsConnections, keepsListenerSockets: keepsListenerSockets,
+            talliesLocalPorts: talliesLocalPorts, namespace: namespace)
+    }
+
+    /// Adds the counts of a counter made by ``emptyCounter()``, which counted other tables.
+    public mutating func add(_ other: SocketCounter) {
+        counts.listeners.merge(other.counts.listeners, uniquingKeysWith: +)
+        counts.listenerSockets += other.counts.listenerSockets
+        counts.localPorts.add(other.counts.localPorts)
+        listenerPorts.formUnion(other.listenerPorts)
+        for index in stateCounts.indices { stateCounts[index] += other.stateCounts[index] }
+        pendingConnections += other.pendingConnections
     }
 
     /// Resolves the connections against every TCP listener port and returns the counts.

@@ -13,9 +13,9 @@ public struct SocketSnapshot: Sendable {
     ///
     /// A source that selects in the kernel is asked first for each table's listeners (or for everything, when
     /// every socket is wanted), then, once every TCP listener port is known, for the TCP connections on those
-    /// ports only. A source that cannot select reads each table once, whole. A table that fails or is not
-    /// read by `deadline` is reported in its outcome and never prevents the others from being read. The
-    /// listeners are keyed with `namespace`.
+    /// ports only. A source that cannot select reads each table once, whole, the tables side by side. A
+    /// table that fails or is not read by `deadline` is reported in its outcome and never prevents the
+    /// others from being read. The listeners are keyed with `namespace`.
     public static func take(
         from source: some SocketSource, demand: SocketDemand, deadline: ContinuousClock.Instant?,
         namespace: NamespaceID = .untagged
@@ -23,12 +23,28 @@ public struct SocketSnapshot: Sendable {
         var counter = SocketCounter(
             countsConnections: demand.connections, keepsListenerSockets: demand.listenerSockets,
             talliesLocalPorts: demand.localPorts, namespace: namespace,
-            expectedListenerKeys: demand.expectedListenerKeys)
+            expectedListenerKeys: demand.expectedListenerKeys,
+            expectedListenerSockets: demand.expectedListenerSockets)
         var outcomes: [TableOutcome] = []
-        for table in demand.tables {
-            let selection: SocketSelection =
-                source.selectsInKernel(table) && !demand.everySocket ? .listeners : .everything
-            outcomes.append(read(table, selection, from: source, deadline: deadline, into: &counter))
+        if !demand.tables.contains(where: source.selectsInKernel) {
+            // Whole tables (procfs), read side by side, each into a counter of its own: the kernel formats
+            // a table as it is read, on the reading thread, and the tables are added in their order.
+            let empty = counter.emptyCounter()
+            let reads = sideBySide(demand.tables) { table in
+                var tableCounter = empty
+                let outcome = read(table, .everything, from: source, deadline: deadline, into: &tableCounter)
+                return (tableCounter, outcome)
+            }
+            for (tableCounter, outcome) in reads {
+                counter.add(tableCounter)
+                outcomes.append(outcome)
+            }
+        } else {
+            for table in demand.tables {
+                let selection: SocketSelection =
+                    source.selectsInKernel(table) && !demand.everySocket ? .listeners : .everything
+                outcomes.append(read(table, selection, from: source, deadline: deadline, into: &counter))
+            }
         }
         if demand.connections && !demand.everySocket {
             counter.sealListeners()

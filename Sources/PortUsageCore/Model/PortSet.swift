@@ -13,6 +13,11 @@ public struct PortSet: Sendable, Equatable {
         words[Int(port >> 6)] |= 1 << UInt64(port & 63)
     }
 
+    /// Adds every port of `other`.
+    public mutating func formUnion(_ other: PortSet) {
+        for index in words.indices { words[index] |= other.words[index] }
+    }
+
     public func contains(_ port: UInt16) -> Bool {
         words[Int(port >> 6)] & (1 << UInt64(port & 63)) != 0
     }

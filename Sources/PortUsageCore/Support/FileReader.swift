@@ -28,30 +28,53 @@ public enum FileReader {
     /// ``FileReadError/timedOut(path:elapsed:)`` when `deadline` has passed after a chunk and the file has
     /// not ended. The deadline is checked between reads: one `read` that blocks (a hung network or FUSE
     /// file system) is not interrupted.
+    ///
+    /// `readingAhead` has a thread of its own read the file one chunk ahead of `body` (``ChunkPipe``): the
+    /// kernel writes a procfs socket table as it is read (about 1 µs a socket, most of a scrape that reads
+    /// `/proc/net`), and `body` meanwhile parses the chunk before on a second core. Without a thread (none
+    /// could be started) the file is read in line.
     public static func forEachChunk(
-        of path: String, limit: Int, deadline: ContinuousClock.Instant? = nil,
+        of path: String, limit: Int, deadline: ContinuousClock.Instant? = nil, readingAhead: Bool = false,
         _ body: (UnsafeRawBufferPointer) -> Void
     ) throws(FileReadError) {
         let clock = ContinuousClock()
         let start = clock.now
         let descriptor = try openRegularFile(path, limit: limit)
         defer { close(descriptor) }
+        let checkDeadline = { () throws(FileReadError) in
+            if let deadline, clock.now >= deadline {
+                throw .timedOut(path: path, elapsed: clock.now - start)
+            }
+        }
+        if readingAhead, let pipe = ChunkPipe.started(reading: descriptor, path: path, limit: limit) {
+            return try pipe.forEachChunk(body, afterEach: checkDeadline)
+        }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         var total = 0
         while true {
-            let count = read(descriptor, buffer.baseAddress, chunkSize)
+            let count = try readChunk(descriptor, into: buffer, path: path, total: &total, limit: limit)
+            if count == 0 { return }
+            body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            try checkDeadline()
+        }
+    }
+
+    /// One `read` into `buffer` (again after `EINTR`): the bytes read, 0 at the end of the file. Counts
+    /// them into `total` and throws ``FileReadError/tooLarge(path:limit:)`` past `limit`.
+    static func readChunk(
+        _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String, total: inout Int,
+        limit: Int
+    ) throws(FileReadError) -> Int {
+        while true {
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .system(FileSystemError(operation: "read", path: path, errno: errno))
             }
-            if count == 0 { return }
             total += count
             guard total <= limit else { throw .tooLarge(path: path, limit: limit) }
-            body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            if let deadline, clock.now >= deadline {
-                throw .timedOut(path: path, elapsed: clock.now - start)
-            }
+            return count
         }
     }
 
@@ -69,7 +92,7 @@ public enum FileReader {
     }
 
     /// Opens `path` for reading if it is a regular file of at most `limit` bytes, in blocking mode.
-    private static func openRegularFile(_ path: String, limit: Int) throws(FileReadError) -> Int32 {
+    static func openRegularFile(_ path: String, limit: Int) throws(FileReadError) -> Int32 {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else {
             throw .system(FileSystemError(operation: "open", path: path, errno: errno))

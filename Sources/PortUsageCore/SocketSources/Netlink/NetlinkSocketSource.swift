@@ -73,8 +73,9 @@ public final class NetlinkSocketSource: SocketSource {
         }
     }
 
-    /// Runs `dump` into a copy of `consumer` and assigns the copy back when the dump completes without
-    /// `NLM_F_DUMP_INTR`; after an interrupted dump, runs it once more from `consumer` as it was. Throws
+    /// Runs `dump` into a batch of `consumer` (``SocketRecordConsumer/batch()``) and adds the batch to it
+    /// when the dump completes without `NLM_F_DUMP_INTR`; after an interrupted dump, runs it once more
+    /// into a new batch. Throws
     /// ``SocketSourceError/interrupted(table:)`` when the second dump is interrupted too. On any error
     /// `consumer` is left as it was.
     static func retryingInterruptedDump<Consumer: SocketRecordConsumer>(
@@ -82,10 +83,10 @@ public final class NetlinkSocketSource: SocketSource {
         dump: (inout Consumer) throws(SocketSourceError) -> (report: TableReadReport, interrupted: Bool)
     ) throws(SocketSourceError) -> TableReadReport {
         for _ in 0..<2 {
-            var attempt = consumer
+            var attempt = consumer.batch()
             let (report, interrupted) = try dump(&attempt)
             if !interrupted {
-                consumer = attempt
+                consumer.absorb(attempt)
                 return report
             }
         }

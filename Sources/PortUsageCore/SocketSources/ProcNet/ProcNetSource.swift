@@ -2,7 +2,8 @@
 ///
 /// Each table must be a regular file (procfs's are, of size 0) and is read in bounded memory, up to
 /// ``maximumTableBytes``; anything else fails the read at once, without blocking. The kernel lists every
-/// socket of a table whatever is asked, so every read streams the whole table.
+/// socket of a table whatever is asked, so every read streams the whole table, read one chunk ahead of the
+/// parser on a thread of its own (``FileReader/forEachChunk(of:limit:deadline:readingAhead:_:)``).
 public struct ProcNetSource: SocketSource {
     /// The default of ``maximumTableBytes``: 1 GiB, far above the ~15 MB of a table of 100,000 sockets.
     public static let defaultMaximumTableBytes = 1 << 30
@@ -33,9 +34,9 @@ public struct ProcNetSource: SocketSource {
     ) throws(SocketSourceError) -> TableReadReport {
         var parser = ProcNetParser(table: table)
         do {
-            try FileReader.forEachChunk(of: path(of: table), limit: maximumTableBytes, deadline: deadline) {
-                parser.consume($0, into: &consumer)
-            }
+            try FileReader.forEachChunk(
+                of: path(of: table), limit: maximumTableBytes, deadline: deadline, readingAhead: true
+            ) { parser.consume($0, into: &consumer) }
         } catch {
             throw .file(error)
         }
