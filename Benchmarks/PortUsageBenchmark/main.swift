@@ -12,11 +12,13 @@ if arguments.count > 1 && arguments[1] == ClientHelpers.flag {
 if arguments.count > 1 && arguments[1] == NamespacePopulation.flag {
     NamespacePopulation.runHelper(arguments.dropFirst(2))
 }
-/// `--hold`: opens population b and keeps it open until standard input ends, to look at an exporter by hand.
+/// `--hold [a|b]`: opens population b (or a) and keeps it open until standard input ends, to look at an
+/// exporter by hand.
 if arguments.count > 1 && arguments[1] == "--hold" {
     do {
-        let population = try LoopbackPopulation(.large)
-        print("population b open (\(PopulationShape.large.summary)); close standard input to end it")
+        let shape: PopulationShape = arguments.count > 2 && arguments[2] == "a" ? .small : .large
+        let population = try LoopbackPopulation(shape)
+        print("population \(shape.name) open (\(shape.summary)); close standard input to end it")
         fflush(nil)
         HelperProcess.answerReadyAndHold()
         population.close()

@@ -17,7 +17,7 @@ import PortUsageCore
 @main
 enum ProgramEntry {
     static func main() {
-        MallocTuning.shareOneArena()
+        MallocTuning.apply()
         let finished = DispatchSemaphore(value: 0)
         Task.detached {
             await PortUsageExporterCommand.main()

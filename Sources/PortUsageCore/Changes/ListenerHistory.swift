@@ -101,7 +101,9 @@ public final class ListenerHistory: Sendable {
     /// here either. The change counters count every key.
     func families(hasOwnSeries: (ListenerKey) -> Bool = { _ in true }) -> [MetricFamily] {
         let state = state.withLock { $0 }
-        let entries = state.entries.filter { hasOwnSeries($0.key) }.sorted { $0.key < $1.key }
+        // An array of the entries kept, sorted in place: filtering the dictionary would copy it.
+        var entries = state.entries.compactMap { hasOwnSeries($0.key) ? $0 : nil }
+        entries.sort { $0.key < $1.key }
         let sets = labelSets.labelSets(
             for: entries, key: \.key, labels: { $0.key.historyLabels(netns: $0.value.netns) })
         var changes: [Sample] = []

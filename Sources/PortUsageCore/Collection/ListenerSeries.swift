@@ -92,6 +92,14 @@ extension ListenerSeries {
             var exposure: Exposure
             var namespace: NamespaceID
 
+            /// Protocol, port, family, exposure and namespace, in that order of significance, in one word.
+            var sortKey: UInt64 {
+                let transport = UInt64(table.ordinal >> 1)
+                let family = UInt64(table.ordinal & 1)
+                return transport << 52 | UInt64(port.ordinal) << 35 | family << 34
+                    | UInt64(exposure.ordinal) << 32 | UInt64(namespace.inode)
+            }
+
             /// One word, as ``ListenerKey`` hashes: a key is grouped once per listener key.
             func hash(into hasher: inout Hasher) {
                 hasher.combine(
@@ -107,17 +115,8 @@ extension ListenerSeries {
                 table: listener.table, port: port, exposure: listener.exposure, namespace: listener.namespace)
             grouped[key, default: 0] += count
         }
-        // The small keys are sorted, not the series: moving a series moves its strings.
-        let ordered = grouped.sorted {
-            let left = (
-                $0.key.table.transport, $0.key.port, $0.key.table.family, $0.key.exposure, $0.key.namespace
-            )
-            return left
-                < (
-                    $1.key.table.transport, $1.key.port, $1.key.table.family, $1.key.exposure,
-                    $1.key.namespace
-                )
-        }
+        // The small keys are sorted, not the series (moving a series moves its strings), by one word each.
+        let ordered = grouped.sorted { $0.key.sortKey < $1.key.sortKey }
         return ordered.map { key, count in
             var classification: PortClassification?
             if case .port(let number) = key.port {

@@ -18,8 +18,9 @@ public final class PortUsageCollector: Sendable {
     private let log: RepeatSuppressingLog
     private let advice: CollectionAdvice
     private let skippedTotals = Mutex<[SkippedInputKey: Int]>([:])
-    /// The host's listener keys in the last collection: room made for them in the next.
-    private let lastListenerKeys = Mutex(0)
+    /// The host's listener keys and listening sockets in the last collection: room made for them in the
+    /// next.
+    private let lastListeners = Mutex((keys: 0, sockets: 0))
     /// The listener history of the `changes` collector, when it runs.
     private let history: ListenerHistory?
     /// The owner resolver of the `owners` collector, when it runs.
@@ -86,10 +87,12 @@ public final class PortUsageCollector: Sendable {
         _ demand: SocketDemand, namespaces namespaceDemand: SocketDemand, deadline: ContinuousClock.Instant?
     ) -> (SocketSnapshot, (result: NamespaceSweepResult, seconds: Double)?) {
         var demand = demand
-        demand.expectedListenerKeys = lastListenerKeys.withLock { $0 }
+        (demand.expectedListenerKeys, demand.expectedListenerSockets) = lastListeners.withLock { $0 }
         var snapshot = SocketSnapshot.take(
             from: source, demand: demand, deadline: deadline, namespace: hostNamespace)
-        lastListenerKeys.withLock { $0 = snapshot.counts.listeners.count }
+        lastListeners.withLock {
+            $0 = (snapshot.counts.listeners.count, snapshot.counts.listenerSockets.count)
+        }
         let sweep = sweepNamespaces(into: &snapshot, demand: namespaceDemand, deadline: deadline)
         record(snapshot, sweep: sweep?.result)
         return (snapshot, sweep)

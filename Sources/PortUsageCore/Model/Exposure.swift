@@ -7,7 +7,8 @@ public enum Exposure: String, Sendable, CaseIterable, Comparable {
     /// Bound to one particular non-loopback address.
     case specific
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// The order of the raw values, compared as numbers (sorts run per scrape).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 
     /// 0 to 2, for packing an exposure into an integer key.
     var ordinal: Int {

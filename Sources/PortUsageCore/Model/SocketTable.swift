@@ -3,7 +3,8 @@ public enum TransportProtocol: String, Sendable, CaseIterable, Comparable {
     case tcp
     case udp
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// The order of the raw values, without comparing strings (sorts run per scrape).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs == .tcp && rhs == .udp }
 }
 
 /// Address family of a socket, as used in the `family` label.
@@ -11,7 +12,8 @@ public enum AddressFamily: String, Sendable, CaseIterable, Comparable {
     case ipv4
     case ipv6
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// The order of the raw values, without comparing strings (sorts run per scrape).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs == .ipv4 && rhs == .ipv6 }
 }
 
 /// One of the kernel's socket tables: one transport in one address family, listed in `/proc/net/<name>`
@@ -32,7 +34,8 @@ public enum SocketTable: String, Sendable, CaseIterable, Hashable, Comparable {
         }
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// The order of the raw values, compared as numbers (sorts run per scrape).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 
     /// 0 to 3, for packing a table into an integer key or an array index.
     var ordinal: Int {

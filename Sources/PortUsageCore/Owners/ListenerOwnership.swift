@@ -40,17 +40,26 @@ public struct ListenerOwnership: Sendable, Hashable, Comparable {
         _ sockets: [ListenerSocket], owners: [SocketOwner], limits: CardinalityGuard,
         namespaces: [NamespaceID: String] = [:]
     ) -> [ListenerOwnership] {
-        var result: Set<ListenerOwnership> = []
+        var result: [ListenerOwnership] = []
+        result.reserveCapacity(sockets.count)
         for (socket, owner) in zip(sockets, owners) {
             let port = limits.label(for: socket.key.port, transport: socket.key.table.transport)
             for process in owner.processes.isEmpty ? [""] : owner.processes {
-                result.insert(
+                result.append(
                     ListenerOwnership(
                         table: socket.key.table, port: port, exposure: socket.key.exposure, user: owner.user,
                         unit: owner.unit, process: process, namespace: socket.key.namespace,
                         netns: NamespaceLabel.value(of: socket.key.namespace, in: namespaces)))
             }
         }
-        return result.sorted()
+        // Sorted in place, then made distinct: equal ownerships are neighbours (no set beside the array).
+        result.sort()
+        var kept = 0
+        for index in result.indices where kept == 0 || result[index] != result[kept - 1] {
+            result.swapAt(kept, index)
+            kept += 1
+        }
+        result.removeSubrange(kept...)
+        return result
     }
 }
