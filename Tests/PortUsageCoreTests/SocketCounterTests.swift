@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import PortUsageCore
@@ -86,16 +87,18 @@ struct SocketCounterTests {
         #expect(expected.localPorts.byDestination[.udp]?.count == 1)
     }
 
+    /// Each element waits until all have started: one after another, the first would wait in vain.
     @Test func sideBySideRunsAtOnceAndKeepsTheOrder() {
-        let clock = ContinuousClock()
-        let start = clock.now
+        let started = Atomic<Int>(0)
         let results = sideBySide(Array(0..<4)) { index in
-            usleep(200_000)
-            return index * 10
+            started.add(1, ordering: .relaxed)
+            let clock = ContinuousClock()
+            let giveUp = clock.now + .seconds(5)
+            while started.load(ordering: .relaxed) < 4 && clock.now < giveUp { usleep(1000) }
+            return (index * 10, started.load(ordering: .relaxed) == 4)
         }
-        #expect(results == [0, 10, 20, 30])
-        // Four sleeps of 200 ms one after another would take 800 ms.
-        #expect(clock.now - start < .milliseconds(600))
+        #expect(results.map(\.0) == [0, 10, 20, 30])
+        #expect(results.allSatisfy { $0.1 })
         #expect(sideBySide([7]) { $0 + 1 } == [8])
         #expect(sideBySide([Int]()) { $0 }.isEmpty)
     }
