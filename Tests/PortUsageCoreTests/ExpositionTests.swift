@@ -191,3 +191,12 @@ struct ExpositionStreamTests {
             ))
     }
 }
+
+extension LabelSet {
+    /// Whether `other` shares this set's text (it is the same rendering, from a cache).
+    fileprivate func sharesText(with other: LabelSet) -> Bool {
+        text.withUnsafeBufferPointer { mine in
+            other.text.withUnsafeBufferPointer { theirs in mine.baseAddress == theirs.baseAddress }
+        }
+    }
+}

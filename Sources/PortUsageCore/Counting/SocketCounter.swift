@@ -108,8 +108,7 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
 
     /// Adds the counts of a counter made by ``emptyCounter()``, which counted other tables.
     public mutating func add(_ other: SocketCounter) {
-        counts.listeners.merge(other.counts.listeners, uniquingKeysWith: +)
-        counts.listenerSockets += other.counts.listenerSockets
+        counts.absorb(other.counts)
         counts.localPorts.add(other.counts.localPorts)
         listenerPorts.formUnion(other.listenerPorts)
         for index in stateCounts.indices { stateCounts[index] += other.stateCounts[index] }

@@ -54,7 +54,7 @@ public struct SocketCounts: Sendable, Equatable {
 
     public init() {}
 
-    /// Adds the listeners of `other`, counted in another namespace (their keys differ from these).
+    /// Adds the listeners of `other`, counted in another namespace or table (their keys differ from these).
     public mutating func absorb(_ other: SocketCounts) {
         listeners.merge(other.listeners, uniquingKeysWith: +)
         listenerSockets += other.listenerSockets

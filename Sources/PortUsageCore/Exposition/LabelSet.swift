@@ -26,13 +26,6 @@ public struct LabelSet: Sendable {
         self.text = text
     }
 
-    /// Whether `other` shares this set's text (it is the same rendering, from a cache).
-    func sharesText(with other: LabelSet) -> Bool {
-        text.withUnsafeBufferPointer { mine in
-            other.text.withUnsafeBufferPointer { theirs in mine.baseAddress == theirs.baseAddress }
-        }
-    }
-
     /// The labels in exposition order, read back from the text (names are plain; values unescaped).
     public var labels: [Label] {
         var labels: [Label] = []
