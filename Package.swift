@@ -115,7 +115,7 @@ let package = Package(
                 "PortUsageHTTP", "PortUsageCore", "PortUsageTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Fuzz/FuzzHTTPRequest", swiftSettings: strictSwift),
+            path: "Fuzz/FuzzHTTPRequest", exclude: ["HTTPRequest.dict"], swiftSettings: strictSwift),
         .executableTarget(
             name: "FuzzWebConfig", dependencies: ["PortUsageWebConfig", "PortUsagePolicy"],
             path: "Fuzz/FuzzWebConfig",

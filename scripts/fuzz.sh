@@ -72,14 +72,22 @@ printf 'tls_server_config: {cert_file: a, key_file: /b, client_auth_type: Verify
   > "$work/seeds-webconfig/small"
 printf 'GET /metrics HTTP/1.1\r\nHost: a\r\nAccept: application/openmetrics-text\r\nAccept-Encoding: gzip\r\n\r\n' \
   > "$work/seeds-http/metrics"
+for value in 1e10 inf nan -1 1e400 '' "$(printf '9%.0s' {1..100})"; do
+  printf 'GET /metrics?collect[]=listeners HTTP/1.1\r\nHost: a\r\nX-Prometheus-Scrape-Timeout-Seconds: %s\r\n\r\n' "$value" \
+    > "$work/seeds-http/timeout-${value:0:8}"
+done
+printf 'GET /metrics?exclude%%5B%%5D=process&collect[]=x HTTP/1.1\r\nHost: a\r\n\r\n' > "$work/seeds-http/filters"
 printf 'POST /-/reload HTTP/1.1\r\nOrigin: http://a\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET http://a/ HTTP/1.0\r\n\r\n' \
   > "$work/seeds-http/pipelined"
 
 # Runs one target; prints its executions and any finding, and fails on a finding.
 run() {
   local target=$1 output
+  local dictionary=()
+  [ -f "Fuzz/$target/${target#Fuzz}.dict" ] && dictionary=(-dict="$PWD/Fuzz/$target/${target#Fuzz}.dict")
   output=$(cd .build-fuzz && SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$bin/$target" \
-    -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 "corpus/$target" "corpus/${seeds[$target]}" 2>&1) \
+    -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 "${dictionary[@]}" "corpus/$target" \
+    "corpus/${seeds[$target]}" 2>&1) \
     || { echo "== $target: FAILED"; grep -E "ERROR|crash-|Test unit written|panic|Fatal" <<<"$output" | head -20; return 1; }
   echo "== $target, ${seconds}s: $(grep -oE "stat::number_of_executed_units: [0-9]+" <<<"$output" | grep -oE "[0-9]+$") executions, corpus $(ls "$work/$target" | wc -l) inputs"
 }

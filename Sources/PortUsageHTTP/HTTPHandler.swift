@@ -108,8 +108,18 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             reload(for: head, context: context)
         case routes.telemetryPath:
             let format = ExpositionFormat.negotiate(accept: head.headers.first(name: "Accept"))
+            let selection: CollectorFilter.Selection
+            do {
+                selection = try CollectorFilter.selection(
+                    for: target, enabled: routes.coalescer.collectorNames,
+                    known: CollectorName.allCases.map(\.rawValue))
+            } catch {
+                return send(.plain(.badRequest, error.message + "\n"), for: head, context: context)
+            }
             respondWithScrape(to: head, context: context) { scrape in
-                Response(
+                var scrape = scrape
+                if case .only(let collectors) = selection { scrape = scrape.keeping(collectors: collectors) }
+                return Response(
                     status: .ok, contentType: format.contentType,
                     body: .exposition(ExpositionStream(scrape.families, format: format)))
             }

@@ -20,12 +20,17 @@ struct Routes: Sendable {
     let responseHeaders: [ResponseHeader]
 
     /// The time a scrape may take: the configured timeout, or less when the scraper says it gives up
-    /// sooner (`X-Prometheus-Scrape-Timeout-Seconds`, less half a second to answer in time).
+    /// sooner (`X-Prometheus-Scrape-Timeout-Seconds`, less half a second to answer in time). A value that
+    /// is not a positive finite number, or is longer than the configured timeout, leaves the configured
+    /// one: the header is compared before any conversion, so no value can overflow it.
     func scrapeTimeout(requested header: String?) -> TimeAmount {
-        guard let header, let seconds = Double(header), seconds.isFinite, seconds > 0 else {
-            return TimeAmount(limits.scrapeTimeout)
+        let configured = TimeAmount(limits.scrapeTimeout)
+        guard let header, header.utf8.count <= 32, let seconds = Double(header), seconds.isFinite,
+            seconds > 0,
+            seconds < Double(configured.nanoseconds) / 1e9
+        else {
+            return configured
         }
-        let wanted = TimeAmount.nanoseconds(Int64(max(0.1, seconds - 0.5) * 1e9))
-        return min(wanted, TimeAmount(limits.scrapeTimeout))
+        return min(.nanoseconds(Int64(max(0.1, seconds - 0.5) * 1e9)), configured)
     }
 }

@@ -35,6 +35,9 @@ final class ScrapeCoalescer: Sendable {
         self.worker = worker
     }
 
+    /// The collectors that run, by name.
+    var collectorNames: [String] { collector.collectorNames }
+
     /// How many collections have been started; scrapes that joined one do not count.
     var collectionsStarted: Int { started.load(ordering: .relaxed) }
 

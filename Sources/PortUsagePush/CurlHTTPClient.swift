@@ -103,7 +103,7 @@ public struct CurlHTTPClient: Sendable {
         _ handle: UnsafeMutableRawPointer, for request: HTTPRequest,
         headers: UnsafeMutablePointer<curl_slist>?
     ) -> CURLcode {
-        let timeoutMilliseconds = Int(settings.timeout.seconds * 1000)
+        let timeoutMilliseconds = Int(settings.timeout.saturatingMilliseconds)
         var steps: [() -> CURLcode] = [
             { ccurl_setopt_string(handle, CURLOPT_URL, request.url) },
             { ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https") },

@@ -1,3 +1,5 @@
+import PortUsageCore
+
 /// When and how long to wait before trying a failed push again: capped exponential backoff with jitter.
 public struct RetryPolicy: Sendable, Equatable {
     /// Retries after the first attempt.
@@ -22,7 +24,7 @@ public struct RetryPolicy: Sendable, Equatable {
         let exponential = initialBackoff.seconds * Double(1 << min(max(retry - 1, 0), 30))
         let capped = min(exponential, maxBackoff.seconds)
         let seconds = Double.random(in: (capped / 2)...capped, using: &generator)
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        return .saturating(seconds: seconds)
     }
 
     /// Whether an answer with this HTTP status is worth retrying: server errors and 429, not other client

@@ -74,8 +74,13 @@ struct HistoryProbe {
 
     /// Samples by their label values joined with commas.
     func samples(_ name: String) -> [String: Double] {
+        Self.samples(history.families(), name)
+    }
+
+    /// The samples of family `name` in `families`, by their label values joined with commas.
+    static func samples(_ families: [MetricFamily], _ name: String) -> [String: Double] {
         var result: [String: Double] = [:]
-        for family in history.families() where family.name == name {
+        for family in families where family.name == name {
             for sample in family.samples {
                 result[sample.labels.map(\.value).joined(separator: ",")] = sample.value
             }

@@ -76,7 +76,7 @@ struct NamespaceTests {
         #expect(scan.host == host)
         #expect(scan.namespaces.map(\.id) == [NamespaceID(inode: 4_026_532_100)])
         #expect(scan.namespaces.first?.processID == 10)
-        #expect(scan.namespaces.first?.path == "\(root)/10/ns/net")
+        #expect(scan.namespaces.first?.path == RawPath("\(root)/10/ns/net"))
         #expect(scan.deniedProcesses == 0)
         var namespace = try #require(scan.namespaces.first)
         scanner.identify(&namespace)

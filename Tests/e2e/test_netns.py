@@ -325,3 +325,24 @@ def assert_serves_listener_in_host(exporter):
         sock.listen(1)
         port = sock.getsockname()[1]
         assert listeners(exporter, netns="host", port=str(port))
+
+
+def test_a_named_namespace_whose_name_is_not_utf8_is_read_and_its_label_escaped():
+    name = f"pue-e2e-{uuid.uuid4().hex[:6]}".encode() + b"\xff\xfe"
+    label = name[:-2].decode() + "\\xFF\\xFE"
+    subprocess.run([IP, "netns", "add", name], check=True, timeout=10)
+    script = "ip link set lo up && exec {} -c {}".format(sys.executable, _quote(HOLDER))
+    holder = subprocess.Popen([IP, "netns", "exec", name, "sh", "-c", script], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        holder.stdout.readline()
+        with Exporter("--collector.netns", prefix=as_nobody(NETNS_CAPS)) as exporter:
+            assert in_namespace(exporter, label) == held(label)
+            info = {dict(labels)["netns"] for labels in exporter.samples("port_usage_netns_info")}
+            assert label in info
+            assert namespaces_by_status(exporter).get("failed", 0) == 0
+            assert collector_success(exporter)["netns"] == 1
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=10)
+        subprocess.run([IP, "netns", "delete", name], timeout=10)

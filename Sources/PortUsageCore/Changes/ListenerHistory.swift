@@ -5,8 +5,12 @@ import Synchronization
 /// that lives between two scrapes is still recorded.
 ///
 /// The first observation is the baseline: its listeners were there before tracking began, so they are not
-/// counted as opened (``trackingSince`` tells them apart: their first-seen time equals it). The number of
-/// keys kept is capped; the open keys past the cap are counted, not kept.
+/// counted as opened (``trackingSince`` tells them apart: their first-seen time equals it).
+///
+/// The number of keys kept is capped, and open keys come first: a new listener takes the place of the
+/// oldest closed key, so a local user who opens and closes many ports cannot hide the next listener.
+/// Only when every kept key is open are further open keys left untracked: each is counted as opened once
+/// and as closed when it goes, and takes the first place that frees up.
 public final class ListenerHistory: Sendable {
     /// How long a closed listener's times are kept.
     public let retention: Duration
@@ -27,20 +31,23 @@ public final class ListenerHistory: Sendable {
         var opened: Bool
     }
 
-    private struct State {
+    struct State {
         var entries: [ListenerKey: Entry] = [:]
+        /// Open keys that found no room, with the time each was first seen; no larger than the number
+        /// of listeners open at once.
+        var untracked: [ListenerKey: Double] = [:]
+        var closed = ClosedKeyQueue()
         var changes: [ChangeKey: Int] = [:]
-        var untracked = 0
         var trackingSince: Double?
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
     /// The label text of each key, shared by the first-seen and last-seen series and across scrapes.
-    private let labelSets = LabelSetCache<ListenerKey>()
+    let labelSets = LabelSetCache<ListenerKey>()
 
     public init(retention: Duration = .seconds(3600), capacity: Int = 10_000) {
         self.retention = retention
-        self.capacity = capacity
+        self.capacity = max(capacity, 1)
     }
 
     /// The wall-clock time of the first observation, nil before it.
@@ -58,35 +65,82 @@ public final class ListenerHistory: Sendable {
         state.withLock { state in
             let isBaseline = state.trackingSince == nil
             if isBaseline { state.trackingSince = time }
-            state.untracked = 0
+            // Keys already kept first, so that a new key never takes the place of one that reopened.
+            var new: [ListenerKey] = []
             for listener in listeners {
-                if var entry = state.entries[listener] {
-                    if !entry.isOpen { count(listener, opened: true, in: &state) }
-                    entry.isOpen = true
-                    entry.lastSeen = time
-                    entry.netns = NamespaceLabel.value(of: listener.namespace, in: namespaces)
-                    state.entries[listener] = entry
-                } else {
-                    if !isBaseline { count(listener, opened: true, in: &state) }
-                    guard state.entries.count < capacity else {
-                        state.untracked += 1
-                        continue
-                    }
-                    state.entries[listener] = Entry(
-                        firstSeen: time, lastSeen: time, isOpen: true,
-                        netns: NamespaceLabel.value(of: listener.namespace, in: namespaces))
+                guard var entry = state.entries[listener] else {
+                    if state.untracked[listener] == nil { new.append(listener) }
+                    continue
                 }
+                if !entry.isOpen { count(listener, opened: true, in: &state) }
+                entry.isOpen = true
+                entry.lastSeen = time
+                entry.netns = NamespaceLabel.value(of: listener.namespace, in: namespaces)
+                state.entries[listener] = entry
             }
+            for listener in new {
+                if !isBaseline { count(listener, opened: true, in: &state) }
+                keep(listener, firstSeen: time, at: time, namespaces: namespaces, in: &state)
+            }
+            close(missingFrom: listeners, unread: unread, in: &state)
+            promoteUntracked(at: time, namespaces: namespaces, in: &state)
             let horizon = time - retention.seconds
-            for (listener, entry) in state.entries
-            where !listeners.contains(listener) && !unread.contains(listener.namespace) {
-                if entry.isOpen {
-                    state.entries[listener]?.isOpen = false
-                    count(listener, opened: false, in: &state)
-                } else if entry.lastSeen < horizon {
-                    state.entries[listener] = nil
-                }
+            while let expired = state.closed.popOldest(in: state.entries, if: { $0 < horizon }) {
+                state.entries[expired] = nil
             }
+            state.closed.compact(in: state.entries)
+        }
+    }
+
+    /// Keeps `listener` as open, or untracked when the history is full of open keys.
+    private func keep(
+        _ listener: ListenerKey, firstSeen: Double, at time: Double, namespaces: [NamespaceID: String],
+        in state: inout State
+    ) {
+        guard makeRoom(in: &state) else {
+            state.untracked[listener] = firstSeen
+            return
+        }
+        state.entries[listener] = Entry(
+            firstSeen: firstSeen, lastSeen: time, isOpen: true,
+            netns: NamespaceLabel.value(of: listener.namespace, in: namespaces))
+    }
+
+    /// Whether the history has room for one more key, after forgetting the oldest closed key if it was
+    /// full; false when every kept key is open.
+    private func makeRoom(in state: inout State) -> Bool {
+        guard state.entries.count >= capacity else { return true }
+        guard let oldest = state.closed.popOldest(in: state.entries) else { return false }
+        state.entries[oldest] = nil
+        return true
+    }
+
+    /// Closes the open keys, kept or untracked, missing from `listeners`, except in unread namespaces.
+    private func close(
+        missingFrom listeners: Set<ListenerKey>, unread: Set<NamespaceID>, in state: inout State
+    ) {
+        var closing: [(ListenerKey, lastSeen: Double)] = []
+        for (listener, entry) in state.entries
+        where entry.isOpen && !listeners.contains(listener) && !unread.contains(listener.namespace) {
+            closing.append((listener, entry.lastSeen))
+        }
+        for (listener, lastSeen) in closing {
+            state.entries[listener]?.isOpen = false
+            state.closed.append(listener, lastSeen: lastSeen)
+            count(listener, opened: false, in: &state)
+        }
+        for listener in state.untracked.keys
+        where !listeners.contains(listener) && !unread.contains(listener.namespace) {
+            state.untracked[listener] = nil
+            count(listener, opened: false, in: &state)
+        }
+    }
+
+    /// Moves untracked open keys into the history while it has room or closed keys to give up.
+    private func promoteUntracked(at time: Double, namespaces: [NamespaceID: String], in state: inout State) {
+        while let (listener, firstSeen) = state.untracked.first, makeRoom(in: &state) {
+            state.untracked[listener] = nil
+            keep(listener, firstSeen: firstSeen, at: time, namespaces: namespaces, in: &state)
         }
     }
 
@@ -94,58 +148,5 @@ public final class ListenerHistory: Sendable {
         let key = ChangeKey(
             transport: listener.table.transport, range: PortRange(port: listener.port), opened: opened)
         state.changes[key, default: 0] += 1
-    }
-
-    /// The history's metric families. First- and last-seen series are given for the keys whose port
-    /// `hasOwnSeries` (the listeners' cardinality limit): a port summed into `other` there has no series
-    /// here either. The change counters count every key.
-    func families(hasOwnSeries: (ListenerKey) -> Bool = { _ in true }) -> [MetricFamily] {
-        let state = state.withLock { $0 }
-        // An array of the entries kept, sorted in place: filtering the dictionary would copy it.
-        var entries = state.entries.compactMap { hasOwnSeries($0.key) ? $0 : nil }
-        entries.sort { $0.key < $1.key }
-        let sets = labelSets.labelSets(
-            for: entries, key: \.key, labels: { $0.key.historyLabels(netns: $0.value.netns) })
-        var changes: [Sample] = []
-        for transport in TransportProtocol.allCases {
-            for range in PortRange.allCases {
-                for opened in [true, false] {
-                    let key = ChangeKey(transport: transport, range: range, opened: opened)
-                    changes.append(
-                        Sample(
-                            labels: [
-                                Label("protocol", transport.rawValue), Label("range", range.rawValue),
-                                Label("change", opened ? "opened" : "closed"),
-                            ], value: Double(state.changes[key] ?? 0)))
-                }
-            }
-        }
-        return [
-            MetricFamily(
-                name: "port_usage_listener_first_seen_timestamp_seconds",
-                help:
-                    "Unix time a listener key was first seen; equal to port_usage_listener_tracking_since_timestamp_seconds when it was there before tracking began.",
-                type: .gauge,
-                samples: zip(entries, sets).map { Sample(labelSet: $1, value: $0.value.firstSeen) }),
-            MetricFamily(
-                name: "port_usage_listener_last_seen_timestamp_seconds",
-                help:
-                    "Unix time a listener key was last seen; kept for the retention window after it closed.",
-                type: .gauge,
-                samples: zip(entries, sets).map { Sample(labelSet: $1, value: $0.value.lastSeen) }),
-            MetricFamily(
-                name: "port_usage_listener_changes_total",
-                help: "Listener keys that opened or closed since tracking began, by protocol and IANA range.",
-                type: .counter, samples: changes),
-            MetricFamily(
-                name: "port_usage_listener_tracking_since_timestamp_seconds",
-                help: "Unix time of the first observation of the listeners (the exporter's start).",
-                type: .gauge, samples: state.trackingSince.map { [Sample(value: $0)] } ?? []),
-            MetricFamily(
-                name: "port_usage_listener_history_untracked",
-                help:
-                    "Open listener keys of the last observation that were not tracked because the history was full.",
-                type: .gauge, samples: [Sample(value: Double(state.untracked))]),
-        ]
     }
 }

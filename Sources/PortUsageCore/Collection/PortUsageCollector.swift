@@ -75,6 +75,9 @@ public final class PortUsageCollector: Sendable {
         }
     }
 
+    /// The collectors that run, by name.
+    public var collectorNames: [String] { collectors.map(\.0.rawValue) }
+
     /// Collects now; a socket table still being read at `deadline` fails with a timeout.
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
         let (snapshot, sweep) = read(options.demand, namespaces: options.namespaceDemand, deadline: deadline)
@@ -164,8 +167,11 @@ public final class PortUsageCollector: Sendable {
             ),
             owners: ownerships, policy: policy, limits: limits, namespaces: sweep?.result)
         var families: [MetricFamily] = []
+        var collectorFamilies: [String: Range<Int>] = [:]
         let outcomes = collectors.map { name, collector in
+            let first = families.count
             var outcome = run(name, collector, context, into: &families)
+            collectorFamilies[name.rawValue] = first..<families.count
             if name == .owners { outcome.durationSeconds += ownersSeconds }
             if name == .netns { outcome.durationSeconds += sweep?.seconds ?? 0 }
             return outcome
@@ -182,7 +188,7 @@ public final class PortUsageCollector: Sendable {
             ])
         return Scrape(
             families: families, listeners: context.listeners, owners: context.owners, policy: policy,
-            outcomes: outcomes)
+            outcomes: outcomes, collectorFamilies: collectorFamilies)
     }
 
     /// The owners of `sockets`, saying once why process names are missing when processes of other users

@@ -15,4 +15,35 @@ public struct Scrape: Sendable {
     /// The policy in force when collected; nil without a policy file.
     public var policy: PortPolicy?
     public var outcomes: [CollectorOutcome]
+    /// The positions in ``families`` of each collector's families; the families outside them (the
+    /// exporter's own, the sinks' and the policy's) belong to no collector.
+    public var collectorFamilies: [String: Range<Int>] = [:]
+
+    /// The scrape as if only `collectors` had run, as node_exporter answers `collect[]`: the families of
+    /// the other collectors are left out, and so are their samples of the per-collector series
+    /// (`port_usage_scrape_collector_success` and `..._duration_seconds`).
+    public func keeping(collectors: Set<String>) -> Scrape {
+        var dropped = RangeSet<Int>()
+        for (collector, range) in collectorFamilies where !collectors.contains(collector) {
+            dropped.insert(contentsOf: range)
+        }
+        var result = self
+        result.families = families.indices.filter { !dropped.contains($0) }.map { index in
+            var family = families[index]
+            if Self.perCollectorFamilies.contains(family.name) {
+                family.samples.removeAll { sample in
+                    sample.labels.contains { $0.name == "collector" && !collectors.contains($0.value) }
+                }
+            }
+            return family
+        }
+        result.outcomes = outcomes.filter { collectors.contains($0.collector) }
+        result.collectorFamilies = [:]
+        return result
+    }
+
+    /// The exporter's families with one sample per collector.
+    static let perCollectorFamilies: Set<String> = [
+        "port_usage_scrape_collector_success", "port_usage_scrape_collector_duration_seconds",
+    ]
 }

@@ -4,7 +4,7 @@ struct ChangesCollector: Collector {
     let history: ListenerHistory
 
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
-        families += history.families { listener in
+        families += history.families(maxPorts: context.limits.maxPorts) { listener in
             context.limits.label(for: listener.port, transport: listener.table.transport) != .other
         }
         // The history was not fed by this collection when a listener table could not be read.

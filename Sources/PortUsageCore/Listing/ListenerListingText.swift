@@ -6,7 +6,8 @@ public enum ListenerListingText {
     ]
 
     /// One row a listener, `!` first on a marked row (an unassigned port, an unexpected listener), columns
-    /// padded to their widest cell; a line after the table explains the marks when a row has one.
+    /// padded to their widest cell, control characters escaped (``Swift/String/terminalSafe``); a line
+    /// after the table explains the marks when a row has one.
     public static func table(_ listeners: [ListedListener]) -> String {
         let rows =
             [headers]
@@ -20,7 +21,7 @@ public enum ListenerListingText {
                     dash(listener.owner.user),
                     dash(listener.owner.unit), dash(listener.owner.processes.joined(separator: ",")),
                     queue(listener),
-                ]
+                ].map(\.terminalSafe)
             }
         let widths = headers.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         var text = ""

@@ -46,7 +46,8 @@ public struct PortLookup: Sendable, Equatable {
         }
     }
 
-    /// A few lines for people: `771/tcp: assigned system port: rtip (RTIP)`, the other names, the listeners.
+    /// A few lines for people: `771/tcp: assigned system port: rtip (RTIP)`, the other names, the listeners;
+    /// control characters escaped (``Swift/String/terminalSafe``).
     public var text: String {
         var lines: [String] = []
         let head = "\(port)/\(transport.rawValue): \(assignment.status.rawValue) \(range.rawValue) port"
@@ -71,7 +72,7 @@ public struct PortLookup: Sendable, Equatable {
                 "  listening now: \(listener.family.rawValue) \(listener.address) (\(listener.exposure.rawValue)), user \(listener.owner.user), unit \(unit), process \(processes)"
             )
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(\.terminalSafe).joined(separator: "\n") + "\n"
     }
 
     private static func parenthesized(_ text: String) -> String {

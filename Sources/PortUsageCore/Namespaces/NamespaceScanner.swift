@@ -48,7 +48,8 @@ public struct NamespaceScanner: Sendable {
         var found: [NamespaceID: NetworkNamespace] = [:]
         for (name, id) in namedNamespaces() where id != host {
             found[id] = NetworkNamespace(
-                id: id, kind: .named, identity: name, path: namedDirectory + "/" + name, processID: nil)
+                id: id, kind: .named, identity: String(escapingInvalidUTF8: name),
+                path: RawPath(namedDirectory).appending(name), processID: nil)
         }
         var denied = 0
         for pid in ProcfsLink.processIDs(under: procRoot).sorted() {
@@ -57,7 +58,7 @@ public struct NamespaceScanner: Sendable {
                 continue
             }
             if id == host { continue }
-            let path = procRoot + "/" + String(pid) + "/ns/net"
+            let path = RawPath(procRoot + "/" + String(pid) + "/ns/net")
             if found[id] == nil {
                 found[id] = NetworkNamespace(id: id, kind: .unnamed, identity: "", path: path, processID: pid)
             } else if found[id]?.processID == nil {
@@ -89,17 +90,19 @@ public struct NamespaceScanner: Sendable {
         namespace.identity = identity
     }
 
-    /// The namespaces bind-mounted under ``namedDirectory``, by name: entries that are not nsfs files (a
-    /// stale file whose mount is gone) are left out.
-    private func namedNamespaces() -> [(String, NamespaceID)] {
+    /// The namespaces bind-mounted under ``namedDirectory``, by name (its bytes: a name need not be UTF-8):
+    /// entries that are not nsfs files (a stale file whose mount is gone) are left out.
+    private func namedNamespaces() -> [([UInt8], NamespaceID)] {
         var nsfs = stat()
         guard stat("/proc/self/ns/net", &nsfs) == 0 else { return [] }
-        return (DirectoryListing.names(in: namedDirectory) ?? []).sorted().compactMap { name in
-            var status = stat()
-            guard stat(namedDirectory + "/" + name, &status) == 0, status.st_dev == nsfs.st_dev,
-                let inode = UInt32(exactly: status.st_ino)
-            else { return nil }
-            return (name, NamespaceID(inode: inode))
-        }
+        let directory = RawPath(namedDirectory)
+        return (DirectoryListing.entries(in: directory) ?? []).sorted { $0.lexicographicallyPrecedes($1) }
+            .compactMap { name in
+                var status = stat()
+                guard directory.appending(name).withCString({ stat($0, &status) }) == 0,
+                    status.st_dev == nsfs.st_dev, let inode = UInt32(exactly: status.st_ino)
+                else { return nil }
+                return (name, NamespaceID(inode: inode))
+            }
     }
 }

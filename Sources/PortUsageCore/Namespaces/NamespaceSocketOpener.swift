@@ -26,17 +26,17 @@ enum NamespaceSocketOpener {
         }
     }
 
-    private static func socket(in path: String, id: NamespaceID, table: SocketTable)
+    private static func socket(in path: RawPath, id: NamespaceID, table: SocketTable)
         -> Result<Int32, SocketSourceError>
     {
-        let target = open(path, O_RDONLY | O_CLOEXEC)
+        let target = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
         guard target >= 0 else {
-            return .failure(.netlink(table: table, operation: "open " + path, errno: errno))
+            return .failure(.netlink(table: table, operation: "open \(path)", errno: errno))
         }
         defer { close(target) }
         var status = stat()
         guard fstat(target, &status) == 0, status.st_ino == UInt64(id.inode) else {
-            return .failure(.netlink(table: table, operation: "open " + path, errno: ESRCH))
+            return .failure(.netlink(table: table, operation: "open \(path)", errno: ESRCH))
         }
         let home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
         defer {

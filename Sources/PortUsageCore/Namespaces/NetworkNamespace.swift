@@ -20,16 +20,16 @@ public struct NetworkNamespace: Sendable, Equatable {
     public var id: NamespaceID
     /// What its label is made of.
     public var kind: Kind
-    /// The name, pod UID or container id the label is made of; empty for ``Kind/host`` and
-    /// ``Kind/unnamed``.
+    /// The name (its invalid UTF-8 bytes as `\\xHH`), pod UID or container id the label is made of; empty
+    /// for ``Kind/host`` and ``Kind/unnamed``.
     public var identity: String
     /// A path that opens the namespace (`/run/netns/NAME` or `/proc/PID/ns/net`), for `setns`.
-    public var path: String
+    public var path: RawPath
     /// A process in the namespace, whose `/proc/PID/net` tables show the namespace's sockets; nil for a
     /// named namespace that no process is in.
     public var processID: Int?
 
-    public init(id: NamespaceID, kind: Kind, identity: String, path: String, processID: Int?) {
+    public init(id: NamespaceID, kind: Kind, identity: String, path: RawPath, processID: Int?) {
         self.id = id
         self.kind = kind
         self.identity = identity
