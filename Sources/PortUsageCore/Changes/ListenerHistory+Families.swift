@@ -37,7 +37,7 @@ extension ListenerHistory {
             MetricFamily(
                 name: "port_usage_listener_history_untracked",
                 help:
-                    "Open listener keys of the last observation that were not tracked because the history was full of open keys.",
+                    "Open listener keys of the last observation that were not tracked because the history was full.",
                 type: .gauge, samples: [Sample(value: Double(state.untracked.count))]),
         ]
     }
