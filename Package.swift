@@ -155,6 +155,15 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "PortUsageExporterTests",
+            dependencies: [
+                "PortUsageExporter", "PortUsageCore", "PortUsageTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["Help"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "PortUsageWebConfigTests",
             dependencies: ["PortUsageWebConfig", "PortUsagePolicy", "PortUsageTestSupport"],
             swiftSettings: strictSwift
