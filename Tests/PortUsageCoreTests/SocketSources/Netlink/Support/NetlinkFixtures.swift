@@ -18,11 +18,9 @@ enum NetlinkFixtures {
         "tcp4-connections-17101": 0x10009, "unknown-protocol": 0x1000a,
     ]
 
-    /// `Tests/PortUsageCoreTests/Fixtures/netlink`, found from this source file.
+    /// `Tests/PortUsageCoreTests/Fixtures/netlink`.
     static var directory: String {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(2)
-        return parts.joined(separator: "/") + "/Fixtures/netlink"
+        Fixtures.repositoryRoot + "/Tests/PortUsageCoreTests/Fixtures/netlink"
     }
 
     struct MissingFixture: Error { var path: String }
