@@ -5,10 +5,10 @@
 #endif
 
 /// The entry names of a directory.
-enum DirectoryListing {
+public enum DirectoryListing {
     /// The names in the directory at `path` but `.` and `..`, in directory order; nil with `errno` set
     /// when it cannot be opened.
-    static func names(in path: String) -> [String]? {
+    public static func names(in path: String) -> [String]? {
         guard let directory = opendir(path) else { return nil }
         defer { closedir(directory) }
         var names: [String] = []
