@@ -46,7 +46,13 @@ def make_pki(root):
         openssl("req", *key, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN=pue-{name}", cwd=root)
         openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.crt", "-CAkey", f"{ca}.key", "-CAcreateserial",
                 "-out", f"{name}.crt", "-days", "2", "-extfile", f"{ext}.ext", cwd=root)
-    exporter_owns(root / "server.key", root / "server2.key")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "rsa-server.key", "-out", "rsa-server.csr",
+            "-subj", "/CN=pue-rsa-server", cwd=root)
+    openssl("x509", "-req", "-in", "rsa-server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "rsa-server.crt", "-days", "2", "-extfile", "server.ext", cwd=root)
+    (root / "trust-dir").mkdir(mode=0o755)
+    shutil.copy(root / "ca.crt", root / "trust-dir" / "pue-ca.pem")  # no c_rehash name: Go reads every file
+    exporter_owns(root / "server.key", root / "server2.key", root / "rsa-server.key")
     return root
 
 
@@ -55,11 +61,11 @@ class SecuredExporter(Daemon):
     relative paths and replacing them work); ready when /-/ready answers over TLS with credentials."""
 
     def __init__(self, pki, tls_extra="", rest=f"basic_auth_users:\n  alice: '{HASH}'\n" + HEADERS,
-                 client_cert=None):
+                 client_cert=None, server="server", environment=None):
         self.dir = Path(tempfile.mkdtemp(prefix="pue-web-"))
         self.dir.chmod(0o755)
-        shutil.copy(pki / "server.crt", self.dir / "server.crt")
-        shutil.copy(pki / "server.key", self.dir / "server.key")
+        shutil.copy(pki / f"{server}.crt", self.dir / "server.crt")
+        shutil.copy(pki / f"{server}.key", self.dir / "server.key")
         exporter_owns(self.dir / "server.key")
         (self.dir / "web.yml").write_text(
             "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n" + tls_extra + rest)
@@ -69,8 +75,12 @@ class SecuredExporter(Daemon):
         if client_cert:
             self.context.load_cert_chain(str(pki / f"{client_cert}.crt"), str(pki / f"{client_cert}.key"))
         auth = {"Authorization": "Basic " + base64.b64encode(f"alice:{PASSWORD}".encode()).decode()}
-        super().__init__(exporter_command(f"--web.listen-address=127.0.0.1:{self.port}",
-                                          f"--web.config.file={self.dir / 'web.yml'}"), f"{self.base}/-/ready",
+        # env(1) in front: the variables reach the exporter through setpriv; -u: the test's own do not.
+        variables = ["env", "-u", "SSL_CERT_FILE", "-u", "SSL_CERT_DIR",
+                     *(f"{name}={value}" for name, value in (environment or {}).items())]
+        super().__init__(variables + exporter_command(f"--web.listen-address=127.0.0.1:{self.port}",
+                                                      f"--web.config.file={self.dir / 'web.yml'}"),
+                         f"{self.base}/-/ready",
                          self.dir / "log",
                          ssl_context=self.context, headers=auth if "basic_auth_users" in rest else {})
 
@@ -173,18 +183,62 @@ def test_plain_http_on_the_tls_port_is_refused(secured):
     ("RequireAnyClientCert", None, False),
     ("RequestClientCert", "stranger", True),
     ("RequestClientCert", None, True),
+    ("RequireClientCert", "stranger", True),  # exporter-toolkit's older name of RequireAnyClientCert
+    ("RequireClientCert", None, False),
 ])
 def test_client_certificates(pki, mode, client, accepted):
     """Go's meanings: "Verify" checks the certificate against client_ca_file, "Require" refuses a handshake
     without one; a "stranger" certificate comes from another CA."""
     extra = f"  client_auth_type: {mode}\n  client_ca_file: {pki / 'ca.crt'}\n"
     with SecuredExporter(pki, tls_extra=extra, rest=HEADERS, client_cert="client") as exporter:
-        args = ["--cert", str(pki / f"{client}.crt"), "--key", str(pki / f"{client}.key")] if client else []
-        code, status, _, body = exporter.curl("/metrics", *args)
-        if accepted:
-            assert (code, status) == (0, 200) and "port_usage_listeners" in body
-        else:
-            assert code in (35, 56) and status is None  # handshake failure or reset: no HTTP at all
+        assert_client_outcome(exporter, client, accepted)
+
+
+def assert_client_outcome(exporter, client, accepted):
+    """A scrape with `client`'s certificate (None: without one) is served, or refused in the handshake."""
+    pki = exporter.pki
+    args = ["--cert", str(pki / f"{client}.crt"), "--key", str(pki / f"{client}.key")] if client else []
+    code, status, _, body = exporter.curl("/metrics", *args)
+    if accepted:
+        assert (code, status) == (0, 200) and "port_usage_listeners" in body
+    else:
+        assert code in (35, 56) and status is None  # handshake failure or reset: no HTTP at all
+
+
+# Where the system trust store comes from: the test's CA as SSL_CERT_FILE (SSL_CERT_DIR naming nothing, or Go
+# would add /etc/ssl/certs), the test's CA as the only file of SSL_CERT_DIR (SSL_CERT_FILE naming nothing), or
+# the machine's own store, which knows neither test CA.
+STORES = {
+    "cert-file": lambda pki: {"SSL_CERT_FILE": pki / "ca.crt", "SSL_CERT_DIR": "/nonexistent"},
+    "cert-dir": lambda pki: {"SSL_CERT_FILE": pki / "none.crt", "SSL_CERT_DIR": f"/nonexistent:{pki / 'trust-dir'}"},
+    "machine": lambda pki: {},
+}
+
+
+@pytest.mark.parametrize("mode,store,client,accepted", [
+    ("VerifyClientCertIfGiven", "cert-file", None, True),
+    ("VerifyClientCertIfGiven", "cert-file", "client", True),
+    ("VerifyClientCertIfGiven", "cert-file", "stranger", False),
+    ("RequireAndVerifyClientCert", "cert-file", "client", True),
+    ("RequireAndVerifyClientCert", "cert-file", None, False),
+    ("RequireAndVerifyClientCert", "cert-file", "stranger", False),
+    ("VerifyClientCertIfGiven", "cert-dir", "client", True),
+    ("VerifyClientCertIfGiven", "cert-dir", "stranger", False),
+    ("VerifyClientCertIfGiven", "machine", None, True),
+    ("VerifyClientCertIfGiven", "machine", "client", False),
+])
+def test_verifying_without_client_ca_file_uses_the_system_trust_store(pki, mode, store, client, accepted):
+    """Go verifies against the system's roots when no client CA is given, found through SSL_CERT_FILE and
+    SSL_CERT_DIR as Go finds them."""
+    environment = STORES[store](pki)
+    ready_with = None if store == "machine" else "client"  # the machine's store knows no certificate of ours
+    with SecuredExporter(pki, tls_extra=f"  client_auth_type: {mode}\n", rest=HEADERS, client_cert=ready_with,
+                         environment=environment) as exporter:
+        assert_client_outcome(exporter, client, accepted)
+        log = exporter.log_path.read_text()
+        assert "client certificates are verified against the system trust store" in log
+        if store != "machine":
+            assert "certificates=1 sources=" in log, log
 
 
 def test_replaced_certificate_is_served_on_the_next_handshake(pki):
