@@ -38,7 +38,15 @@ public final class TLSContextProvider: Sendable {
         self.configuration = configuration
         self.logger = logger
         if let caFile = configuration.clientCAFile {
-            let roots = try Self.certificates(caFile, key: "client_ca_file")
+            // As Go's AppendCertsFromPEM: a file without certificates is an empty pool, which refuses every
+            // client certificate.
+            let roots =
+                (try? NIOSSLCertificate.fromPEMBytes(try Self.read(caFile, key: "client_ca_file"))) ?? []
+            if roots.isEmpty {
+                logger.warning(
+                    "client_ca_file holds no PEM certificate: every client certificate is refused",
+                    metadata: ["client_ca_file": "\(caFile)"])
+            }
             trustRoots = ClientTrust(roots: .certificates(roots), sendsNames: true)
         } else if configuration.clientAuth.verifiesCertificate {
             let store = SystemTrustStore.current()

@@ -299,6 +299,15 @@ def test_verifying_without_client_ca_file_uses_the_system_trust_store(pki, mode,
             assert "certificates=1 sources=" in log, log
 
 
+def test_client_ca_file_without_certificates_refuses_every_client_certificate(pki):
+    """Go's AppendCertsFromPEM leaves an empty pool: it starts, and only certificate-less clients get in."""
+    extra = "  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: web.yml\n"
+    with SecuredExporter(pki, tls_extra=extra, rest=HEADERS) as exporter:
+        assert_client_outcome(exporter, None, True)
+        assert_client_outcome(exporter, "client", False)
+        assert "client_ca_file holds no PEM certificate" in exporter.log_path.read_text()
+
+
 def test_replaced_certificate_is_served_on_the_next_handshake(pki):
     with SecuredExporter(pki) as exporter:
         assert exporter.served_certificate() == der(pki / "server.crt")
@@ -381,6 +390,8 @@ USERS = f"basic_auth_users:\n  alice: '{HASH}'\n"
 AGREEMENT = {
     "verify-if-given-without-ca": ("  client_auth_type: VerifyClientCertIfGiven\n", USERS, True),
     "require-client-cert": ("  client_auth_type: RequireClientCert\n", USERS, True),
+    "ca-file-without-certificates": ("  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: web.yml\n", USERS,
+                                     True),
     "empty-client-auth-type": ("  client_auth_type: ''\n", USERS, True),
     "tls13-suite": ("  cipher_suites: [TLS_CHACHA20_POLY1305_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA]\n", USERS,
                     True),
