@@ -61,7 +61,7 @@ class SecuredExporter(Daemon):
     relative paths and replacing them work); ready when /-/ready answers over TLS with credentials."""
 
     def __init__(self, pki, tls_extra="", rest=f"basic_auth_users:\n  alice: '{HASH}'\n" + HEADERS,
-                 client_cert=None, server="server", environment=None):
+                 client_cert=None, server="server", environment=None, prefix=None):
         self.dir = Path(tempfile.mkdtemp(prefix="pue-web-"))
         self.dir.chmod(0o755)
         shutil.copy(pki / f"{server}.crt", self.dir / "server.crt")
@@ -79,7 +79,7 @@ class SecuredExporter(Daemon):
         variables = ["env", "-u", "SSL_CERT_FILE", "-u", "SSL_CERT_DIR",
                      *(f"{name}={value}" for name, value in (environment or {}).items())]
         super().__init__(variables + exporter_command(f"--web.listen-address=127.0.0.1:{self.port}",
-                                                      f"--web.config.file={self.dir / 'web.yml'}"),
+                                                      f"--web.config.file={self.dir / 'web.yml'}", prefix=prefix),
                          f"{self.base}/-/ready",
                          self.dir / "log",
                          ssl_context=self.context, headers=auth if "basic_auth_users" in rest else {})
