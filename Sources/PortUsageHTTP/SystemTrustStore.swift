@@ -11,8 +11,8 @@ import PortUsageWebConfig
 /// The trust store Go's crypto/x509 verifies client certificates against when no CA is configured
 /// (`client_auth_type` VerifyClientCertIfGiven or RequireAndVerifyClientCert without `client_ca_file`), read
 /// as Go reads it on Linux: the first bundle that can be read, `$SSL_CERT_FILE` or else one of Go's paths,
-/// and every file in the directories of `$SSL_CERT_DIR` (colon-separated) or else Go's two. Files that are
-/// not PEM certificates are skipped; so is what cannot be read.
+/// and every file in the directories of `$SSL_CERT_DIR` (colon-separated) or else Go's two, but links to
+/// names in the same directory. Files that are not PEM certificates are skipped; so is what cannot be read.
 struct SystemTrustStore {
     /// Go's `certFiles` for Linux.
     static let goBundles = [
@@ -48,7 +48,7 @@ struct SystemTrustStore {
             ?? Self.goDirectories
         for directory in directories {
             guard let names = DirectoryListing.names(in: directory) else { continue }
-            for name in names {
+            for name in names where !Self.isSameDirectoryLink(directory + "/" + name) {
                 if let bytes = try? WebConfigFile.read(directory + "/" + name) { add(bytes) }
             }
             sources.append(directory)
@@ -60,6 +60,15 @@ struct SystemTrustStore {
         let names = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
         let pairs = names.compactMap { name in getenv(name).map { (name, String(cString: $0)) } }
         return SystemTrustStore(environment: Dictionary(uniqueKeysWithValues: pairs))
+    }
+
+    /// Whether `path` is a symbolic link to a name in its own directory, such as c_rehash's `5ad8a5d6.0`,
+    /// which Go skips (its target is read under its own name).
+    private static func isSameDirectoryLink(_ path: String) -> Bool {
+        var target = [CChar](repeating: 0, count: 256)
+        let length = readlink(path, &target, target.count)
+        guard length > 0, length < target.count else { return false }
+        return !target[..<length].contains(CChar(UInt8(ascii: "/")))
     }
 
     /// A variable's value; nil when unset or empty, which Go treats alike.
