@@ -11,10 +11,11 @@ public func fuzzWebConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let config = try WebConfigFile.parse(bytes, file: "/fuzz/web.yml")
         if let tls = config.tls {
             precondition(!tls.certFile.isEmpty && !tls.keyFile.isEmpty)
-            precondition(!tls.clientAuth.verifiesCertificate || tls.clientCAFile != nil)
+            precondition(tls.clientCAFile == nil || tls.clientAuth.requestsCertificate)
             precondition(tls.maxVersion.map { $0 >= tls.minVersion } ?? true)
         }
-        precondition(config.basicAuthUsers.values.allSatisfy(BCrypt.isHash))
+        precondition(config.basicAuthUsers.values.allSatisfy(BCrypt.goAccepts))
+        precondition(config.warnings.allSatisfy { !$0.key.isEmpty && $0.line >= 1 })
         precondition(config.headers.allSatisfy { !$0.value.contains(where: \.isNewline) })
     } catch {
         // YAML breaks lines at \n, \r, and (in UTF-8) NEL, LS and PS, which end in 0x85, 0xA8 and 0xA9.

@@ -107,6 +107,13 @@ struct WebOptions: ParsableArguments {
             limits: limits.fitting(descriptors: descriptors))
         guard let configFile else { return configuration }
         let webConfig = try WebConfigFile.load(path: configFile)
+        for warning in webConfig.warnings {
+            logger.warning(
+                "web configuration: \(warning.reason)",
+                metadata: [
+                    "file": "\(configFile):\(warning.line):\(warning.column)", "key": "\(warning.key)",
+                ])
+        }
         if let tls = webConfig.tls {
             do {
                 configuration.tls = try TLSContextProvider(configuration: tls, logger: logger)

@@ -12,7 +12,8 @@ public import PortUsageWebConfig
 /// stats the certificate and key files (as exporter-toolkit reads them on every handshake); when either
 /// changed, both are read again and new connections get the new certificate. A new pair that does not
 /// load is logged and the previous one stays in use until the files change again. The client CA file is
-/// read at start only.
+/// read at start only. Verifying client certificates without `client_ca_file` uses the system's trust
+/// store, found as Go finds it (``SystemTrustStore``).
 public final class TLSContextProvider: Sendable {
     private struct State {
         var context: NIOSSLContext
@@ -21,7 +22,14 @@ public final class TLSContextProvider: Sendable {
     }
 
     private let configuration: TLSServerConfig
-    private let trustRoots: NIOSSLTrustRoots?
+    /// What verifies client certificates: client_ca_file's CAs, whose names go to the client as Go sends
+    /// them, or the system's store, whose names are not sent (Go sends none without ClientCAs).
+    private struct ClientTrust {
+        var roots: NIOSSLTrustRoots
+        var sendsNames: Bool
+    }
+
+    private let trustRoots: ClientTrust?
     private let logger: Logger
     private let state: NIOLockedValueBox<State>
 
@@ -30,8 +38,25 @@ public final class TLSContextProvider: Sendable {
         self.configuration = configuration
         self.logger = logger
         if let caFile = configuration.clientCAFile {
-            let roots = try Self.certificates(caFile, key: "client_ca_file")
-            trustRoots = .certificates(roots)
+            // As Go's AppendCertsFromPEM: a file without certificates is an empty pool, which refuses every
+            // client certificate.
+            let roots =
+                (try? NIOSSLCertificate.fromPEMBytes(try Self.read(caFile, key: "client_ca_file"))) ?? []
+            if roots.isEmpty {
+                logger.warning(
+                    "client_ca_file holds no PEM certificate: every client certificate is refused",
+                    metadata: ["client_ca_file": "\(caFile)"])
+            }
+            trustRoots = ClientTrust(roots: .certificates(roots), sendsNames: true)
+        } else if configuration.clientAuth.verifiesCertificate {
+            let store = SystemTrustStore.current()
+            trustRoots = ClientTrust(roots: .certificates(store.certificates), sendsNames: false)
+            logger.info(
+                "client certificates are verified against the system trust store",
+                metadata: [
+                    "certificates": "\(store.certificates.count)",
+                    "sources": "\(store.sources.joined(separator: ", "))",
+                ])
         } else {
             trustRoots = nil
         }
@@ -77,7 +102,7 @@ public final class TLSContextProvider: Sendable {
         [FileStamp(path: configuration.certFile), FileStamp(path: configuration.keyFile)]
     }
 
-    private static func makeContext(_ configuration: TLSServerConfig, trustRoots: NIOSSLTrustRoots?)
+    private static func makeContext(_ configuration: TLSServerConfig, trustRoots: ClientTrust?)
         throws(ConfigurationError) -> NIOSSLContext
     {
         let chain = try certificates(configuration.certFile, key: "cert_file")
@@ -107,8 +132,8 @@ public final class TLSContextProvider: Sendable {
             tls.certificateVerification = .noHostnameVerification
         }
         if let trustRoots {
-            tls.trustRoots = trustRoots
-            tls.sendCANameList = true
+            tls.trustRoots = trustRoots.roots
+            tls.sendCANameList = trustRoots.sendsNames
         }
         do {
             return try NIOSSLContext(configuration: tls)

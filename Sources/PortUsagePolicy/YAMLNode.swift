@@ -13,6 +13,13 @@ public struct YAMLNode: Sendable {
     public var line: Int
     public var column: Int
 
+    /// Whether the node is YAML 1.1's null as Go's yaml.v2 reads it (an unquoted empty value, `~` or `null`),
+    /// which leaves the field it is decoded into at its zero value.
+    public var isNull: Bool {
+        guard case .scalar(let text, isPlain: true) = content else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(text)
+    }
+
     /// What the node is, for messages: "a scalar", "a list", "a mapping".
     public var kind: String {
         switch content {

@@ -21,6 +21,22 @@ public enum BCrypt {
         return bytes[7...].allSatisfy(alphabet.contains)
     }
 
+    /// Whether Go's `bcrypt.Cost` accepts `hash`, which is all exporter-toolkit checks at start: at least 59
+    /// bytes, `$`, a major version byte up to `2`, an optional minor byte, and a cost from 4 to 31 in the two
+    /// bytes after the next one. Every ``isHash(_:)`` hash passes; no other byte is looked at.
+    public static func goAccepts(_ hash: String) -> Bool {
+        let bytes = Array(hash.utf8)
+        guard bytes.count >= 59, bytes[0] == UInt8(ascii: "$"), bytes[1] <= UInt8(ascii: "2") else {
+            return false
+        }
+        let costStart = bytes[2] == UInt8(ascii: "$") ? 3 : 4
+        // Int(_:) accepts what Go's strconv.Atoi does in two bytes: digits after an optional sign.
+        guard let cost = Int(String(decoding: bytes[costStart..<costStart + 2], as: UTF8.self)) else {
+            return false
+        }
+        return (4...31).contains(cost)
+    }
+
     /// Whether `password` (bytes, without NUL) hashes to `hash`; compares in time independent of where
     /// they differ. Blocks for the hash's cost: about 50 ms at cost 10.
     public static func verify(password: [UInt8], hash: String) -> Bool {

@@ -27,11 +27,12 @@ public final class BasicAuthenticator: Sendable {
     private let verifier: Verifier
     private let cache = Mutex<[CacheKey: Bool]>([:])
 
-    /// `users` maps user names to bcrypt hashes.
+    /// `users` maps user names to bcrypt hashes; a user whose hash is not ``BCrypt/isHash(_:)`` never logs in.
     public init(users: [String: String], verifier: @escaping Verifier = BCrypt.verify) {
         self.users = users
         self.verifier = verifier
-        let cost = users.values.compactMap { Int($0.dropFirst(4).prefix(2)) }.max() ?? 10
+        let cost =
+            users.values.filter(BCrypt.isHash).compactMap { Int($0.dropFirst(4).prefix(2)) }.max() ?? 10
         dummyHash = "$2y$" + (cost < 10 ? "0" : "") + "\(cost)$" + Self.dummySaltAndHash
     }
 
@@ -49,7 +50,8 @@ public final class BasicAuthenticator: Sendable {
         guard let credentials = BasicCredentials(authorization: authorization) else { return false }
         let key = Self.key(credentials)
         if let cached = cache.withLock({ $0[key] }) { return cached }
-        let hash = credentials.user.flatMap { users[$0] }
+        // A hash that is not standard bcrypt counts as no user: crypt_r might read it as another scheme.
+        let hash = credentials.user.flatMap { users[$0] }.flatMap { BCrypt.isHash($0) ? $0 : nil }
         let matches = verifier(credentials.password, hash ?? dummyHash)
         let accepted = hash != nil && matches
         cache.withLock { cache in

@@ -6,13 +6,14 @@ public struct TLSServerConfig: Sendable, Equatable {
     /// PEM private key of the certificate.
     public var keyFile: String
     public var clientAuth: ClientAuthType = .noClientCert
-    /// PEM CA certificates that verify client certificates.
+    /// PEM CA certificates that verify client certificates; nil verifies them against the system's trust
+    /// store, as Go does.
     public var clientCAFile: String?
     public var minVersion: TLSProtocolVersion = .tls12
     /// nil: the highest the library supports (TLS 1.3).
     public var maxVersion: TLSProtocolVersion?
-    /// IANA code points of the TLS 1.2-and-earlier suites, in preference order; empty keeps the library's
-    /// defaults. TLS 1.3 suites are not configurable.
+    /// IANA code points of the TLS 1.2-and-earlier suites, in preference order, all implemented by
+    /// BoringSSL; empty keeps the library's defaults. TLS 1.3 suites are not configurable.
     public var cipherSuites: [UInt16] = []
     /// IANA code points of the key-exchange groups, in preference order; empty keeps the library's defaults.
     public var curves: [UInt16] = []
@@ -39,7 +40,7 @@ public enum ClientAuthType: String, Sendable, CaseIterable {
         self == .requireAnyClientCert || self == .requireAndVerifyClientCert
     }
 
-    /// Whether a presented client certificate must chain to `client_ca_file`.
+    /// Whether a presented client certificate must chain to `client_ca_file` (or the system's trust store).
     public var verifiesCertificate: Bool {
         self == .verifyClientCertIfGiven || self == .requireAndVerifyClientCert
     }

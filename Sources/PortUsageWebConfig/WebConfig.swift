@@ -7,13 +7,17 @@ public struct WebConfig: Sendable, Equatable {
     public var headers: [ResponseHeader] = []
     /// User name to bcrypt hash; empty means no authentication.
     public var basicAuthUsers: [String: String] = [:]
+    /// What the file asks for that is weak or not quite what exporter-toolkit would do, in file order.
+    public var warnings: [WebConfigWarning] = []
 
     public init(
-        tls: TLSServerConfig? = nil, headers: [ResponseHeader] = [], basicAuthUsers: [String: String] = [:]
+        tls: TLSServerConfig? = nil, headers: [ResponseHeader] = [], basicAuthUsers: [String: String] = [:],
+        warnings: [WebConfigWarning] = []
     ) {
         self.tls = tls
         self.headers = headers
         self.basicAuthUsers = basicAuthUsers
+        self.warnings = warnings
     }
 }
 

@@ -1,159 +1,125 @@
 import PortUsagePolicy
 
-/// The web configuration's sections, decoded from YAML nodes.
-extension YAMLDecoder {
-    func tlsServerConfig(_ node: YAMLNode) throws(PolicyFileError) -> TLSServerConfig? {
-        let keys = [
-            "cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version",
-            "cipher_suites", "prefer_server_cipher_suites", "curve_preferences", "client_allowed_sans",
-        ]
-        var certFile: String?
-        var keyFile: String?
-        var clientAuth: ClientAuthType?
-        var clientCAFile: String?
-        var minVersion = TLSProtocolVersion.tls12
-        var maxVersion: TLSProtocolVersion?
-        var cipherSuites: [UInt16] = []
-        var curves: [UInt16] = []
-        for (key, value) in try mapping(node, allowing: keys) {
-            switch key {
-            case "cert_file": certFile = try path(value)
-            case "key_file": keyFile = try path(value)
-            case "client_auth_type":
-                clientAuth = try oneOf(value, ClientAuthType.allCases, what: "client_auth_type")
-            case "client_ca_file": clientCAFile = try path(value)
-            case "min_version":
-                minVersion = try oneOf(value, TLSProtocolVersion.allCases, what: "TLS version")
-            case "max_version":
-                maxVersion = try oneOf(value, TLSProtocolVersion.allCases, what: "TLS version")
-            case "cipher_suites": cipherSuites = try sequence(value).map(cipherSuite)
-            case "prefer_server_cipher_suites": _ = try bool(value)
-            case "curve_preferences": curves = try sequence(value).map(curve)
-            default:
-                throw error(
-                    value, "client_allowed_sans is not supported; use client_auth_type and client_ca_file")
-            }
-        }
-        if certFile == nil, keyFile == nil, clientAuth == nil, clientCAFile == nil { return nil }
-        guard let certFile else { throw error(node, "tls_server_config without cert_file") }
-        guard let keyFile else { throw error(node, "tls_server_config without key_file") }
-        let auth = clientAuth ?? .noClientCert
-        if auth.verifiesCertificate, clientCAFile == nil {
-            throw error(node, "client_auth_type \(auth.rawValue) needs client_ca_file")
-        }
-        if clientCAFile != nil, !auth.requestsCertificate {
-            throw error(node, "client_ca_file is set but client_auth_type is NoClientCert")
-        }
-        if let maxVersion, maxVersion < minVersion {
-            throw error(
-                node, "max_version \(maxVersion.rawValue) is below min_version \(minVersion.rawValue)")
-        }
-        var config = TLSServerConfig(certFile: certFile, keyFile: keyFile)
-        config.clientAuth = auth
-        config.clientCAFile = clientCAFile
-        config.minVersion = minVersion
-        config.maxVersion = maxVersion
-        config.cipherSuites = cipherSuites
-        config.curves = curves
-        return config
+/// Decodes the web configuration's sections from YAML nodes with exporter-toolkit's rules (Go's yaml.v2
+/// in strict mode): what it refuses is an error at the node, what it accepts is decoded to the same effect,
+/// and what is weak or cannot have exactly Go's effect is collected in ``warnings``.
+struct WebConfigDecoder {
+    let yaml: YAMLDecoder
+    private(set) var warnings: [WebConfigWarning] = []
+
+    init(file: String) {
+        yaml = YAMLDecoder(file: file)
     }
 
-    func httpServerConfig(_ node: YAMLNode) throws(PolicyFileError) -> [ResponseHeader] {
+    mutating func warn(_ node: YAMLNode, _ key: String, _ reason: String) {
+        warnings.append(WebConfigWarning(key: key, line: node.line, column: node.column, reason: reason))
+    }
+
+    mutating func httpServerConfig(_ node: YAMLNode) throws(PolicyFileError) -> [ResponseHeader] {
         var headers: [ResponseHeader] = []
-        for (key, value) in try mapping(node, allowing: ["headers", "http2"]) {
+        for (key, value) in try yaml.mapping(node, allowing: ["headers", "http2"]) where !value.isNull {
             switch key {
             case "headers":
                 headers = try responseHeaders(value)
             default:
-                guard try !bool(value) else {
-                    throw error(value, "http2: true is not supported; the exporter serves HTTP/1.1 only")
+                if try bool(value) {
+                    warn(value, "http2", "HTTP/2 is not supported; clients are served HTTP/1.1")
                 }
             }
         }
         return headers
     }
 
-    func basicAuthUsers(_ node: YAMLNode) throws(PolicyFileError) -> [String: String] {
+    mutating func basicAuthUsers(_ node: YAMLNode) throws(PolicyFileError) -> [String: String] {
         guard case .mapping(let entries) = node.content else {
-            throw error(node, "expected a mapping of user name to bcrypt hash, found \(node.kind)")
+            throw yaml.error(node, "expected a mapping of user name to bcrypt hash, found \(node.kind)")
         }
         var users: [String: String] = [:]
         for (keyNode, value) in entries {
-            let user = try scalar(keyNode)
-            guard !user.isEmpty, !user.contains(":") else {
-                throw error(keyNode, "user name must be non-empty and without ':'")
-            }
-            let hash = try scalar(value)
-            guard BCrypt.isHash(hash) else {
-                throw error(value, "the password of user '\(user)' is not a bcrypt hash ($2a$, $2b$ or $2y$)")
+            let user = try text(keyNode) ?? ""
+            let hash = try text(value) ?? ""
+            guard BCrypt.goAccepts(hash) else {
+                throw yaml.error(
+                    value, "the password of user '\(user)' is not a bcrypt hash ($2a$, $2b$ or $2y$)")
             }
             guard users.updateValue(hash, forKey: user) == nil else {
-                throw error(keyNode, "user '\(user)' given twice")
+                throw yaml.error(keyNode, "user '\(user)' given twice")
+            }
+            if user.contains(":") {
+                warn(
+                    keyNode, "basic_auth_users",
+                    "user '\(user)' can never log in: Basic credentials end the name at ':'")
+            } else if !BCrypt.isHash(hash) {
+                warn(
+                    value, "basic_auth_users",
+                    "user '\(user)' can never log in: the hash is not standard bcrypt ($2a$, $2b$ or $2y$, cost 04-31, "
+                        + "53 characters of bcrypt's alphabet)")
             }
         }
         return users
     }
 
     /// The allowed headers and values are exporter-toolkit's: security headers only, never one the server
-    /// sets itself (Content-Type, Content-Length, Content-Encoding, ...).
+    /// sets itself (Content-Type, Content-Length, Content-Encoding, ...). Line breaks become spaces, as Go's
+    /// net/http writes them.
     private func responseHeaders(_ node: YAMLNode) throws(PolicyFileError) -> [ResponseHeader] {
         let allowed: [String: [String]] = [
             "Strict-Transport-Security": [], "X-Content-Type-Options": ["nosniff"],
             "X-Frame-Options": ["deny", "sameorigin"], "X-XSS-Protection": [], "Content-Security-Policy": [],
         ]
         var headers: [ResponseHeader] = []
-        for (name, value) in try mapping(node, allowing: allowed.keys.sorted()) {
-            let text = try scalar(value)
+        for (name, value) in try yaml.mapping(node, allowing: allowed.keys.sorted()) {
+            let text = try text(value) ?? ""
             let values = allowed[name] ?? []
             guard values.isEmpty || values.contains(text) else {
-                throw error(
+                throw yaml.error(
                     value,
                     "invalid value '\(text)' for \(name); expected one of \(values.joined(separator: ", "))")
             }
-            guard !text.contains(where: { $0.isNewline || $0 == "\0" }) else {
-                throw error(value, "header value must be on one line")
+            let spaced = String(
+                String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\r" || $0 == "\n" ? " " : $0 }))
+            guard !spaced.contains(where: \.isNewline), !spaced.unicodeScalars.contains(where: Self.isControl)
+            else {
+                throw yaml.error(
+                    value, "header value must not contain control characters or other line breaks")
             }
-            headers.append(ResponseHeader(name: name, value: text))
+            headers.append(ResponseHeader(name: name, value: spaced.trimmingSpaces()))
         }
         return headers
     }
 
-    /// A path, made absolute against the configuration file's directory when relative.
-    private func path(_ node: YAMLNode) throws(PolicyFileError) -> String {
-        let text = try scalar(node)
-        guard !text.isEmpty else { throw error(node, "expected a file path, found an empty value") }
-        guard !text.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return text }
-        return String(file[...slash]) + text
+    /// C0 and C1 control characters other than tab, which no header value may carry.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
     }
 
-    private func bool(_ node: YAMLNode) throws(PolicyFileError) -> Bool {
-        switch try scalar(node) {
-        case "true": return true
-        case "false": return false
-        case let text: throw error(node, "expected true or false, found '\(text)'")
-        }
+    /// A scalar's text; nil for null or an empty string, which Go leaves at the zero value.
+    func text(_ node: YAMLNode) throws(PolicyFileError) -> String? {
+        if node.isNull { return nil }
+        let text = try yaml.scalar(node)
+        return text.isEmpty ? nil : text
     }
 
-    private func cipherSuite(_ node: YAMLNode) throws(PolicyFileError) -> UInt16 {
-        let name = try scalar(node)
-        if let value = GoTLSNames.cipherSuites[name] { return value }
-        if GoTLSNames.tls13CipherSuites.contains(name) {
-            throw error(node, "\(name) is a TLS 1.3 cipher suite; TLS 1.3 suites are not configurable")
+    /// A boolean as yaml.v2 reads one: YAML 1.1's unquoted true/false, yes/no, on/off and y/n spellings.
+    func bool(_ node: YAMLNode) throws(PolicyFileError) -> Bool {
+        let text = try yaml.scalar(node)
+        if case .scalar(_, isPlain: true) = node.content {
+            if ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].contains(text) {
+                return true
+            }
+            if ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].contains(text) {
+                return false
+            }
         }
-        throw error(
-            node,
-            "unknown or insecure cipher suite '\(name)'; expected one of "
-                + GoTLSNames.cipherSuites.keys.sorted().joined(separator: ", "))
+        throw yaml.error(node, "expected true or false, found '\(text)'")
     }
+}
 
-    private func curve(_ node: YAMLNode) throws(PolicyFileError) -> UInt16 {
-        let name = try scalar(node)
-        guard let value = GoTLSNames.curves[name] else {
-            throw error(
-                node,
-                "unknown curve '\(name)'; expected one of \(GoTLSNames.curves.keys.sorted().joined(separator: ", "))"
-            )
-        }
-        return value
+extension String {
+    /// Without leading and trailing spaces and tabs (what Go's textproto.TrimString removes after the line
+    /// breaks became spaces).
+    fileprivate func trimmingSpaces() -> String {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        return String(drop(while: isBlank).reversed().drop(while: isBlank).reversed())
     }
 }

@@ -22,8 +22,9 @@ public import PortUsagePolicy
 ///   prometheus: $2y$10$...           # bcrypt
 /// ```
 ///
-/// Unknown keys and unsupported values are errors with the file, line and column, so that a setting is
-/// never silently ignored.
+/// It accepts what exporter-toolkit accepts, to the same effect (docs/web-config.md lists the differences
+/// that remain). Unknown keys and values exporter-toolkit refuses are errors with the file, line and column;
+/// what is weak or not quite Go's effect comes back as ``WebConfig/warnings``.
 public enum WebConfigFile {
     /// Larger files are refused before they are read.
     public static let sizeLimit = FileReader.configurationFileLimit
@@ -36,16 +37,17 @@ public enum WebConfigFile {
     /// Parses a web configuration; `file` names it in errors and its directory anchors relative paths.
     public static func parse(_ bytes: [UInt8], file: String) throws(PolicyFileError) -> WebConfig {
         guard let root = try YAMLDocument.parse(bytes, file: file) else { return WebConfig() }
-        let decoder = YAMLDecoder(file: file)
+        var decoder = WebConfigDecoder(file: file)
         var config = WebConfig()
         let keys = ["tls_server_config", "http_server_config", "basic_auth_users"]
-        for (key, value) in try decoder.mapping(root, allowing: keys) {
+        for (key, value) in try decoder.yaml.mapping(root, allowing: keys) where !value.isNull {
             switch key {
             case "tls_server_config": config.tls = try decoder.tlsServerConfig(value)
             case "http_server_config": config.headers = try decoder.httpServerConfig(value)
             default: config.basicAuthUsers = try decoder.basicAuthUsers(value)
             }
         }
+        config.warnings = decoder.warnings
         return config
     }
 

@@ -28,4 +28,21 @@ import Testing
     func recognisesBcryptHashes(hash: String, isHash: Bool) {
         #expect(BCrypt.isHash(hash) == isHash)
     }
+
+    /// Go's bcrypt.Cost, exporter-toolkit's only check: length, `$`, version bytes, cost; nothing else.
+    @Test(arguments: [
+        ("$2y$04$39Zk4e2PAb0nKkqt5E1.MuLotIfiz17YE14fHpv/mdDCfS/pONAsi", true),
+        ("$2$31$39Zk4e2PAb0nKkqt5E1.MuLotIfiz17YE14fHpv/mdDCfS/pONAsi", true),
+        ("$1x$+9" + String(repeating: "!", count: 53), true),
+        ("$2y$04$" + String(repeating: "!", count: 52), true),
+        ("$2y$04$" + String(repeating: "!", count: 51), false),
+        ("$3y$04$39Zk4e2PAb0nKkqt5E1.MuLotIfiz17YE14fHpv/mdDCfS/pONAsi", false),
+        ("$2y$03$39Zk4e2PAb0nKkqt5E1.MuLotIfiz17YE14fHpv/mdDCfS/pONAsi", false),
+        ("$2y$32$39Zk4e2PAb0nKkqt5E1.MuLotIfiz17YE14fHpv/mdDCfS/pONAsi", false),
+        ("$2y$-4$39Zk4e2PAb0nKkqt5E1.MuLotIfiz17YE14fHpv/mdDCfS/pONAsi", false),
+        ("x2y$04$39Zk4e2PAb0nKkqt5E1.MuLotIfiz17YE14fHpv/mdDCfS/pONAsi", false),
+    ])
+    func acceptsWhatGoBcryptCostAccepts(hash: String, accepted: Bool) {
+        #expect(BCrypt.goAccepts(hash) == accepted)
+    }
 }

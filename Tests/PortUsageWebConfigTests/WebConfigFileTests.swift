@@ -87,10 +87,6 @@ import Testing
         ("tls_server_config:\n  cert_file: a\n", 2, 3, "tls_server_config without key_file"),
         ("tls_server_config:\n  key_file: b\n", 2, 3, "tls_server_config without cert_file"),
         (
-            "tls_server_config:\n  cert_file: ''\n  key_file: b\n", 2, 14,
-            "expected a file path, found an empty value"
-        ),
-        (
             "tls_server_config: {client_auth_type: RequireAndVerifyClientCert}\n", 1, 20,
             "tls_server_config without cert_file"
         ),
@@ -98,11 +94,6 @@ import Testing
             "tls_server_config: {cert_file: a, key_file: b, client_auth_type: Always}\n", 1, 66,
             "unknown client_auth_type 'Always'; expected one of NoClientCert, RequestClientCert, RequireAnyClientCert, "
                 + "VerifyClientCertIfGiven, RequireAndVerifyClientCert"
-        ),
-        (
-            "tls_server_config: {cert_file: a, key_file: b, client_auth_type: VerifyClientCertIfGiven}\n", 1,
-            20,
-            "client_auth_type VerifyClientCertIfGiven needs client_ca_file"
         ),
         (
             "tls_server_config: {cert_file: a, key_file: b, client_ca_file: c}\n", 1, 20,
@@ -117,36 +108,51 @@ import Testing
             "max_version TLS12 is below min_version TLS13"
         ),
         (
-            "tls_server_config: {cert_file: a, key_file: b, cipher_suites: [TLS_AES_128_GCM_SHA256]}\n", 1,
-            64,
-            "TLS_AES_128_GCM_SHA256 is a TLS 1.3 cipher suite; TLS 1.3 suites are not configurable"
-        ),
-        (
             "tls_server_config: {cert_file: a, key_file: b, cipher_suites: [TLS_RSA_WITH_RC4_128_SHA]}\n", 1,
             64,
             "unknown or insecure cipher suite 'TLS_RSA_WITH_RC4_128_SHA'; expected one of "
                 + "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "
                 + "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "
-                + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, "
-                + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, "
-                + "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"
+                + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA, "
+                + "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "
+                + "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "
+                + "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, TLS_RSA_WITH_3DES_EDE_CBC_SHA, "
+                + "TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_256_CBC_SHA, "
+                + "TLS_RSA_WITH_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, "
+                + "TLS_CHACHA20_POLY1305_SHA256"
+        ),
+        (
+            "tls_server_config: {cert_file: a, key_file: b, cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256]}\n",
+            1, 64,
+            "unknown or insecure cipher suite 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256'; expected one of "
+        ),
+        (
+            "tls_server_config: {cert_file: a, key_file: b, max_version: TLS12, cipher_suites: [TLS_AES_128_GCM_SHA256]}\n",
+            1, 83,
+            "cipher_suites leaves no suite for TLS 1.2 and older (TLS 1.3 suites are not configurable) and "
+                + "max_version TLS12 rules out TLS 1.3: no handshake could succeed"
+        ),
+        (
+            "tls_server_config: {cert_file: a, key_file: b, client_auth_type: NoClientCert, client_ca_file: c}\n",
+            1, 20, "client_ca_file is set but client_auth_type is NoClientCert"
+        ),
+        (
+            "tls_server_config: {client_auth_type: NoClientCert}\n", 1, 20,
+            "tls_server_config without cert_file"
         ),
         (
             "tls_server_config: {cert_file: a, key_file: b, curve_preferences: [P256]}\n", 1, 68,
             "unknown curve 'P256'; expected one of CurveP256, CurveP384, CurveP521, X25519"
         ),
         (
-            "tls_server_config: {cert_file: a, key_file: b, prefer_server_cipher_suites: yes}\n", 1, 77,
-            "expected true or false, found 'yes'"
-        ),
-        (
             "tls_server_config: {cert_file: a, key_file: b, client_allowed_sans: [x]}\n", 1, 69,
             "client_allowed_sans is not supported; use client_auth_type and client_ca_file"
         ),
         (
-            "http_server_config:\n  http2: true\n", 2, 10,
-            "http2: true is not supported; the exporter serves HTTP/1.1 only"
+            "tls_server_config: {cert_file: a, key_file: b, prefer_server_cipher_suites: 'yes'}\n", 1, 77,
+            "expected true or false, found 'yes'"
         ),
+        ("http_server_config:\n  http2: maybe\n", 2, 10, "expected true or false, found 'maybe'"),
         (
             "http_server_config:\n  headers:\n    Content-Type: text/html\n", 3, 5,
             "unknown key 'Content-Type'; expected one of Content-Security-Policy, Strict-Transport-Security, "
@@ -157,17 +163,21 @@ import Testing
             "invalid value 'allow' for X-Frame-Options; expected one of deny, sameorigin"
         ),
         (
-            "http_server_config:\n  headers:\n    Content-Security-Policy: \"a\\nb\"\n", 3, 30,
-            "header value must be on one line"
+            "http_server_config:\n  headers:\n    Content-Security-Policy: \"a\\u2028b\"\n", 3, 30,
+            "header value must not contain control characters or other line breaks"
+        ),
+        (
+            "http_server_config:\n  headers:\n    Content-Security-Policy: \"a\\0b\"\n", 3, 30,
+            "header value must not contain control characters or other line breaks"
         ),
         (
             "basic_auth_users:\n  alice: secret\n", 2, 10,
             "the password of user 'alice' is not a bcrypt hash ($2a$, $2b$ or $2y$)"
         ),
         (
-            "basic_auth_users:\n  'a:b': $2y$04$39Zk4e2PAb0nKkqt5E1.MuLotIfiz17YE14fHpv/mdDCfS/pONAsi\n", 2,
-            3,
-            "user name must be non-empty and without ':'"
+            "basic_auth_users:\n  alice: $2y$03$39Zk4e2PAb0nKkqt5E1.MuLotIfiz17YE14fHpv/mdDCfS/pONAsi\n", 2,
+            10,
+            "the password of user 'alice' is not a bcrypt hash ($2a$, $2b$ or $2y$)"
         ),
         (
             "basic_auth_users: [alice]\n", 1, 19,
@@ -187,10 +197,10 @@ import Testing
             "expected a mapping with keys tls_server_config, http_server_config, basic_auth_users, found a list"
         ),
     ])
-    func errorsNameLineColumnAndReason(text: String, line: Int, column: Int, reason: String) {
-        #expect(throws: PolicyFileError(file: "/etc/pue/web.yml", line: line, column: column, reason: reason))
-        {
-            try parse(text)
-        }
+    func errorsNameLineColumnAndReason(text: String, line: Int, column: Int, reason: String) throws {
+        let error = try #require(throws: PolicyFileError.self) { try parse(text) }
+        #expect((error.file, error.line, error.column) == ("/etc/pue/web.yml", line, column))
+        // A reason that ends in "expected one of " is checked up to there (the list is another case's).
+        #expect(reason.hasSuffix("one of ") ? error.reason.hasPrefix(reason) : error.reason == reason)
     }
 }

@@ -20,6 +20,7 @@
 import ast
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -32,7 +33,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BINARY, IS_ROOT, REPO, Daemon, Exporter, exporter_ids, free_port, samples_in, unprivileged_prefix
+from conftest import (BINARY, IS_ROOT, REPO, Daemon, Exporter, exporter_directory, exporter_ids, free_port,
+                      samples_in, unprivileged_prefix)
+from test_web_config import HEADERS, SecuredExporter, assert_client_outcome, make_pki
 
 UNIT = REPO / "Deploy" / "systemd" / "port_usage_exporter.service"
 UNIT_ENV = REPO / "Deploy" / "systemd" / "port_usage_exporter.env"
@@ -446,6 +449,26 @@ def test_systemd_unit_settings_serve_scrapes():
             wait_for_reload(exporter, before)
             assert_serves_listener(exporter, listener.port)
         assert exporter.status == 0, exporter.log_text()[-2000:]  # SIGTERM: a clean exit, not SIGSYS
+
+
+def test_unit_settings_verify_client_certificates_against_the_system_trust_store():
+    """VerifyClientCertIfGiven without client_ca_file reads the machine's trust store (/etc/ssl/certs) at start:
+    under the unit's read-only root, user and system call filters too. The web config and its certificates
+    (under /tmp, which PrivateTmp hides) are bound in read-only."""
+    prefix = unit_emulation_prefix(unit_settings())
+    with exporter_directory(prefix="pue-hardened-pki-") as root:
+        pki = make_pki(root)
+        exporter = SecuredExporter(pki, tls_extra="  client_auth_type: VerifyClientCertIfGiven\n", rest=HEADERS,
+                                   prefix=prefix)
+        end_of_options = exporter.args.index("--", exporter.args.index(prefix[0]))  # bwrap's
+        exporter.args[end_of_options:end_of_options] = [
+            arg for path in (pki, exporter.dir) for arg in ("--ro-bind", str(path), str(path))]
+        with exporter:
+            assert_client_outcome(exporter, None, True)
+            assert_client_outcome(exporter, "client", False)  # the test's CA is not the machine's
+            log = exporter.log_path.read_text()
+            trusted = re.search(r"system trust store\" certificates=(\d+) ", log)
+            assert trusted and int(trusted.group(1)) > 0, log
 
 
 def test_a_unit_without_af_netlink_falls_back_to_procfs_and_says_so():

@@ -46,7 +46,13 @@ def make_pki(root):
         openssl("req", *key, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN=pue-{name}", cwd=root)
         openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.crt", "-CAkey", f"{ca}.key", "-CAcreateserial",
                 "-out", f"{name}.crt", "-days", "2", "-extfile", f"{ext}.ext", cwd=root)
-    exporter_owns(root / "server.key", root / "server2.key")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "rsa-server.key", "-out", "rsa-server.csr",
+            "-subj", "/CN=pue-rsa-server", cwd=root)
+    openssl("x509", "-req", "-in", "rsa-server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "rsa-server.crt", "-days", "2", "-extfile", "server.ext", cwd=root)
+    (root / "trust-dir").mkdir(mode=0o755)
+    shutil.copy(root / "ca.crt", root / "trust-dir" / "pue-ca.pem")  # no c_rehash name: Go reads every file
+    exporter_owns(root / "server.key", root / "server2.key", root / "rsa-server.key")
     return root
 
 
@@ -55,11 +61,11 @@ class SecuredExporter(Daemon):
     relative paths and replacing them work); ready when /-/ready answers over TLS with credentials."""
 
     def __init__(self, pki, tls_extra="", rest=f"basic_auth_users:\n  alice: '{HASH}'\n" + HEADERS,
-                 client_cert=None):
+                 client_cert=None, server="server", environment=None, prefix=None):
         self.dir = Path(tempfile.mkdtemp(prefix="pue-web-"))
         self.dir.chmod(0o755)
-        shutil.copy(pki / "server.crt", self.dir / "server.crt")
-        shutil.copy(pki / "server.key", self.dir / "server.key")
+        shutil.copy(pki / f"{server}.crt", self.dir / "server.crt")
+        shutil.copy(pki / f"{server}.key", self.dir / "server.key")
         exporter_owns(self.dir / "server.key")
         (self.dir / "web.yml").write_text(
             "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n" + tls_extra + rest)
@@ -69,8 +75,12 @@ class SecuredExporter(Daemon):
         if client_cert:
             self.context.load_cert_chain(str(pki / f"{client_cert}.crt"), str(pki / f"{client_cert}.key"))
         auth = {"Authorization": "Basic " + base64.b64encode(f"alice:{PASSWORD}".encode()).decode()}
-        super().__init__(exporter_command(f"--web.listen-address=127.0.0.1:{self.port}",
-                                          f"--web.config.file={self.dir / 'web.yml'}"), f"{self.base}/-/ready",
+        # env(1) in front: the variables reach the exporter through setpriv; -u: the test's own do not.
+        variables = ["env", "-u", "SSL_CERT_FILE", "-u", "SSL_CERT_DIR",
+                     *(f"{name}={value}" for name, value in (environment or {}).items())]
+        super().__init__(variables + exporter_command(f"--web.listen-address=127.0.0.1:{self.port}",
+                                                      f"--web.config.file={self.dir / 'web.yml'}", prefix=prefix),
+                         f"{self.base}/-/ready",
                          self.dir / "log",
                          ssl_context=self.context, headers=auth if "basic_auth_users" in rest else {})
 
@@ -155,6 +165,64 @@ def test_cipher_suites_and_curve_preferences_limit_the_handshake(pki):
         assert other_curve.returncode != 0 and b"handshake failure" in other_curve.stderr, other_curve.stderr
 
 
+def test_tls13_suite_names_alone_leave_only_tls13(pki):
+    """Go ignores TLS 1.3 names in cipher_suites (all three suites stay on) and finds no suite for TLS 1.2."""
+    with SecuredExporter(pki, tls_extra="  cipher_suites: [TLS_AES_128_GCM_SHA256]\n") as exporter:
+        other = s_client(exporter.port, "-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")
+        assert other.returncode == 0 and b"Cipher is TLS_CHACHA20_POLY1305_SHA256" in other.stdout, other.stderr
+        old = s_client(exporter.port, "-tls1_2")
+        assert old.returncode != 0 and b"alert protocol version" in old.stderr, old.stderr
+        assert "key=cipher_suites" in exporter.log_path.read_text()
+
+
+def test_tls13_suite_names_beside_tls12_ones_are_ignored(pki):
+    extra = "  cipher_suites: [TLS_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]\n"
+    with SecuredExporter(pki, tls_extra=extra) as exporter:
+        named = s_client(exporter.port, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
+        assert named.returncode == 0 and b"Cipher is ECDHE-ECDSA-AES128-GCM-SHA256" in named.stdout, named.stderr
+        unnamed = s_client(exporter.port, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384")
+        assert unnamed.returncode != 0 and b"handshake failure" in unnamed.stderr, unnamed.stderr
+        tls13 = s_client(exporter.port, "-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256")
+        assert tls13.returncode == 0 and b"Cipher is TLS_AES_128_GCM_SHA256" in tls13.stdout, tls13.stderr
+        assert "level=warn" not in exporter.log_path.read_text().split("starting port_usage_exporter")[0]
+
+
+def test_rsa_key_exchange_suite_of_older_go_releases_is_served_with_warnings(pki):
+    """TLS_RSA_* names are in tls.CipherSuites() of the Go that Debian builds exporter-toolkit with: served,
+    with a warning; the ECDHE 3DES suite BoringSSL lacks is left out with a warning."""
+    extra = "  cipher_suites: [TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA]\n"
+    with SecuredExporter(pki, tls_extra=extra, server="rsa-server") as exporter:
+        chosen = s_client(exporter.port, "-tls1_2", "-cipher", "AES128-GCM-SHA256")
+        assert chosen.returncode == 0 and b"Cipher is AES128-GCM-SHA256" in chosen.stdout, chosen.stderr
+        ecdhe = s_client(exporter.port, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256")
+        assert ecdhe.returncode != 0 and b"handshake failure" in ecdhe.stderr, ecdhe.stderr
+        log = exporter.log_path.read_text()
+        assert ('level=warn source=PortUsageExporter msg="web configuration: TLS_RSA_WITH_AES_128_GCM_SHA256 is '
+                'weak: RSA key exchange, without forward secrecy"') in log, log
+        assert "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA is not implemented by BoringSSL and is left out" in log
+
+
+def test_yaml_1_1_booleans_http2_and_header_line_breaks(pki):
+    """prefer_server_cipher_suites: yes and http2: on as yaml.v2 reads them; HTTP/2 falls back to HTTP/1.1
+    with a warning; a line break in a header value is sent as a space, as Go's net/http sends it."""
+    rest = ("http_server_config:\n  http2: on\n  headers:\n"
+            "    Content-Security-Policy: \"default-src 'self';\\nframe-ancestors 'none'\"\n")
+    with SecuredExporter(pki, tls_extra="  prefer_server_cipher_suites: yes\n", rest=rest) as exporter:
+        code, status, headers, _ = exporter.curl("/-/healthy", "--http2")
+        assert (code, status) == (0, 200)
+        assert headers["content-security-policy"] == "default-src 'self'; frame-ancestors 'none'"
+        assert "HTTP/2 is not supported; clients are served HTTP/1.1" in exporter.log_path.read_text()
+
+
+def test_users_that_exporter_toolkit_accepts(pki):
+    """An empty user name logs in with ':password'; a name with ':' starts but can never log in."""
+    rest = f"basic_auth_users:\n  '': '{HASH}'\n  'a:b': '{HASH}'\n  alice: '{HASH}'\n"
+    with SecuredExporter(pki, rest=rest) as exporter:
+        assert exporter.curl("/-/healthy", "-u", f":{PASSWORD}")[:2] == (0, 200)
+        assert exporter.curl("/-/healthy", "-u", f"a:b:{PASSWORD}")[:2] == (0, 401)
+        assert "user 'a:b' can never log in" in exporter.log_path.read_text()
+
+
 def test_plain_http_on_the_tls_port_is_refused(secured):
     result = subprocess.run(["curl", "-sS", "--max-time", "10", f"http://127.0.0.1:{secured.port}/metrics"],
                             capture_output=True, text=True, timeout=20)
@@ -173,18 +241,71 @@ def test_plain_http_on_the_tls_port_is_refused(secured):
     ("RequireAnyClientCert", None, False),
     ("RequestClientCert", "stranger", True),
     ("RequestClientCert", None, True),
+    ("RequireClientCert", "stranger", True),  # exporter-toolkit's older name of RequireAnyClientCert
+    ("RequireClientCert", None, False),
 ])
 def test_client_certificates(pki, mode, client, accepted):
     """Go's meanings: "Verify" checks the certificate against client_ca_file, "Require" refuses a handshake
     without one; a "stranger" certificate comes from another CA."""
     extra = f"  client_auth_type: {mode}\n  client_ca_file: {pki / 'ca.crt'}\n"
     with SecuredExporter(pki, tls_extra=extra, rest=HEADERS, client_cert="client") as exporter:
-        args = ["--cert", str(pki / f"{client}.crt"), "--key", str(pki / f"{client}.key")] if client else []
-        code, status, _, body = exporter.curl("/metrics", *args)
-        if accepted:
-            assert (code, status) == (0, 200) and "port_usage_listeners" in body
-        else:
-            assert code in (35, 56) and status is None  # handshake failure or reset: no HTTP at all
+        assert_client_outcome(exporter, client, accepted)
+
+
+def assert_client_outcome(exporter, client, accepted):
+    """A scrape with `client`'s certificate (None: without one) is served, or refused in the handshake."""
+    pki = exporter.pki
+    args = ["--cert", str(pki / f"{client}.crt"), "--key", str(pki / f"{client}.key")] if client else []
+    code, status, _, body = exporter.curl("/metrics", *args)
+    if accepted:
+        assert (code, status) == (0, 200) and "port_usage_listeners" in body
+    else:
+        assert code in (35, 56) and status is None  # handshake failure or reset: no HTTP at all
+
+
+# Where the system trust store comes from: the test's CA as SSL_CERT_FILE (SSL_CERT_DIR naming nothing, or Go
+# would add /etc/ssl/certs), the test's CA as the only file of SSL_CERT_DIR (SSL_CERT_FILE naming nothing), or
+# the machine's own store, which knows neither test CA.
+STORES = {
+    "cert-file": lambda pki: {"SSL_CERT_FILE": pki / "ca.crt", "SSL_CERT_DIR": "/nonexistent"},
+    "cert-dir": lambda pki: {"SSL_CERT_FILE": pki / "none.crt", "SSL_CERT_DIR": f"/nonexistent:{pki / 'trust-dir'}"},
+    "machine": lambda pki: {},
+}
+
+
+@pytest.mark.parametrize("mode,store,client,accepted", [
+    ("VerifyClientCertIfGiven", "cert-file", None, True),
+    ("VerifyClientCertIfGiven", "cert-file", "client", True),
+    ("VerifyClientCertIfGiven", "cert-file", "stranger", False),
+    ("RequireAndVerifyClientCert", "cert-file", "client", True),
+    ("RequireAndVerifyClientCert", "cert-file", None, False),
+    ("RequireAndVerifyClientCert", "cert-file", "stranger", False),
+    ("VerifyClientCertIfGiven", "cert-dir", "client", True),
+    ("VerifyClientCertIfGiven", "cert-dir", "stranger", False),
+    ("VerifyClientCertIfGiven", "machine", None, True),
+    ("VerifyClientCertIfGiven", "machine", "client", False),
+])
+def test_verifying_without_client_ca_file_uses_the_system_trust_store(pki, mode, store, client, accepted):
+    """Go verifies against the system's roots when no client CA is given, found through SSL_CERT_FILE and
+    SSL_CERT_DIR as Go finds them."""
+    environment = STORES[store](pki)
+    ready_with = None if store == "machine" else "client"  # the machine's store knows no certificate of ours
+    with SecuredExporter(pki, tls_extra=f"  client_auth_type: {mode}\n", rest=HEADERS, client_cert=ready_with,
+                         environment=environment) as exporter:
+        assert_client_outcome(exporter, client, accepted)
+        log = exporter.log_path.read_text()
+        assert "client certificates are verified against the system trust store" in log
+        if store != "machine":
+            assert "certificates=1 sources=" in log, log
+
+
+def test_client_ca_file_without_certificates_refuses_every_client_certificate(pki):
+    """Go's AppendCertsFromPEM leaves an empty pool: it starts, and only certificate-less clients get in."""
+    extra = "  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: web.yml\n"
+    with SecuredExporter(pki, tls_extra=extra, rest=HEADERS) as exporter:
+        assert_client_outcome(exporter, None, True)
+        assert_client_outcome(exporter, "client", False)
+        assert "client_ca_file holds no PEM certificate" in exporter.log_path.read_text()
 
 
 def test_replaced_certificate_is_served_on_the_next_handshake(pki):
@@ -253,6 +374,61 @@ def test_bad_web_config_exits_1_with_one_line_naming_file_and_reason(exporter_tm
     lines = result.stderr.strip().splitlines()
     expected = f"port_usage_exporter: error: {path}{reason.format(pki=pki, dir=tmp_path)}"
     assert len(lines) == 1 and lines[0].startswith(expected), result.stderr
+
+
+def promtool_accepts(path):
+    """exporter-toolkit's own verdict on a web config file: promtool check web-config runs its Validate
+    (Debian's promtool: exporter-toolkit built with Go 1.19)."""
+    check = subprocess.run(["promtool", "check", "web-config", str(path)], capture_output=True, text=True,
+                           timeout=30)
+    assert ("SUCCESS" in check.stdout + check.stderr) == (check.returncode == 0), check
+    return check.returncode == 0
+
+
+USERS = f"basic_auth_users:\n  alice: '{HASH}'\n"
+# (tls_server_config lines, the rest of the file, whether exporter-toolkit accepts it).
+AGREEMENT = {
+    "verify-if-given-without-ca": ("  client_auth_type: VerifyClientCertIfGiven\n", USERS, True),
+    "require-client-cert": ("  client_auth_type: RequireClientCert\n", USERS, True),
+    "ca-file-without-certificates": ("  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: web.yml\n", USERS,
+                                     True),
+    "empty-client-auth-type": ("  client_auth_type: ''\n", USERS, True),
+    "tls13-suite": ("  cipher_suites: [TLS_CHACHA20_POLY1305_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA]\n", USERS,
+                    True),
+    "rsa-key-exchange-suite": ("  cipher_suites: [TLS_RSA_WITH_AES_256_CBC_SHA]\n", USERS, True),
+    "yaml-1.1-booleans": ("  prefer_server_cipher_suites: yes\n", "http_server_config: {http2: on}\n" + USERS, True),
+    "user-names": ("", USERS + f"  '': '{HASH}'\n  'a:b': '{HASH}'\n  carol: '$2$04${HASH[7:]}'\n", True),
+    "rc4-suite": ("  cipher_suites: [TLS_RSA_WITH_RC4_128_SHA]\n", USERS, False),
+    "cbc-sha256-suite": ("  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256]\n", USERS, False),
+    "unknown-client-auth-type": ("  client_auth_type: Always\n", USERS, False),
+    "ca-without-client-auth": ("  client_ca_file: server.crt\n", USERS, False),
+    "unknown-curve": ("  curve_preferences: [P256]\n", USERS, False),
+    "unknown-version": ("  min_version: TLS14\n", USERS, False),
+    "quoted-boolean": ("  prefer_server_cipher_suites: 'yes'\n", USERS, False),
+    "bcrypt-cost-3": ("", f"basic_auth_users:\n  alice: '$2y$03${HASH[7:]}'\n", False),
+    "header-not-allowed": ("", "http_server_config: {headers: {Server: x}}\n" + USERS, False),
+}
+
+
+@pytest.mark.parametrize("case", AGREEMENT)
+def test_the_exporter_starts_exactly_on_what_exporter_toolkit_accepts(pki, exporter_tmp, case):
+    tls_extra, rest, accepted = AGREEMENT[case]
+    if accepted:
+        # A client certificate where one is required; any other would fail the machine's store.
+        client = "client" if "RequireClientCert" in tls_extra else None
+        certificate = ["--cert", str(pki / "client.crt"), "--key", str(pki / "client.key")] if client else []
+        with SecuredExporter(pki, tls_extra=tls_extra, rest=rest, client_cert=client) as exporter:
+            assert promtool_accepts(exporter.dir / "web.yml")
+            assert exporter.curl("/-/healthy", "-u", f"alice:{PASSWORD}", *certificate)[:2] == (0, 200)
+        return
+    shutil.copy(pki / "server.crt", exporter_tmp / "server.crt")
+    shutil.copy(pki / "server.key", exporter_tmp / "server.key")
+    exporter_owns(exporter_tmp / "server.key")
+    path = exporter_tmp / "web.yml"
+    path.write_text("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n" + tls_extra + rest)
+    assert not promtool_accepts(path)
+    result = run_exporter(f"--web.listen-address=127.0.0.1:{free_port()}", f"--web.config.file={path}")
+    assert result.returncode == 1 and result.stderr.startswith(f"port_usage_exporter: error: {path}"), result
 
 
 def test_example_file_is_valid_for_promtool_and_the_exporter(pki, exporter_tmp):

@@ -5,16 +5,16 @@
 #endif
 
 /// The entry names of a directory.
-enum DirectoryListing {
+public enum DirectoryListing {
     /// The names in the directory at `path` but `.` and `..`, in directory order, decoded as UTF-8 (for
     /// directories whose names are ASCII, such as `/proc`); nil with `errno` set when it cannot be opened.
-    static func names(in path: String) -> [String]? {
+    public static func names(in path: String) -> [String]? {
         entries(in: RawPath(path))?.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The names in the directory at `path` but `.` and `..`, in directory order, as the bytes they are;
     /// nil with `errno` set when it cannot be opened.
-    static func entries(in path: RawPath) -> [[UInt8]]? {
+    public static func entries(in path: RawPath) -> [[UInt8]]? {
         guard let directory = path.withCString({ opendir($0) }) else { return nil }
         defer { closedir(directory) }
         var names: [[UInt8]] = []
