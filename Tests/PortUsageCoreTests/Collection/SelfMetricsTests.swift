@@ -14,18 +14,24 @@ struct SelfMetricsTests {
             CollectorOutcome(collector: "listeners", success: true, durationSeconds: 0.5),
         ],
         skippedInput: [
-            SkippedInputKey(table: .udp6, source: .procfs): 2, SkippedInputKey(table: .tcp, source: .netlink): 1,
+            SkippedInputKey(source: .procfs, table: .udp6): 2,
+            SkippedInputKey(source: .netlink, table: .tcp): 1,
         ],
         sources: [.tcp6: .netlink, .tcp: .procfs])
 
     static func samples(_ name: String) -> [String] {
-        families.first { $0.name == name }?.samples.map { sample in
-            sample.labels.map { "\($0.name)=\($0.value)" }.joined(separator: ",") + " \(sample.value)"
-        } ?? []
+        let family = families.first { $0.name == name }
+        return (family?.samples ?? []).map { sample in
+            let labels: [String] = sample.labels.map { label in label.name + "=" + label.value }
+            return labels.joined(separator: ",") + " " + String(sample.value)
+        }
     }
 
     @Test func eachCollectorHasItsSuccessAndDuration() {
-        #expect(Self.samples("port_usage_scrape_collector_success") == ["collector=connections 0.0", "collector=listeners 1.0"])
+        #expect(
+            Self.samples("port_usage_scrape_collector_success") == [
+                "collector=connections 0.0", "collector=listeners 1.0",
+            ])
         #expect(
             Self.samples("port_usage_scrape_collector_duration_seconds") == [
                 "collector=connections 0.25", "collector=listeners 0.5",
@@ -45,7 +51,9 @@ struct SelfMetricsTests {
 
     @Test func buildAndRegistryAreInfoSeries() {
         #expect(
-            Self.samples("port_usage_exporter_build_info") == ["version=1.2.3,revision=abc,swift_version=6.3.1 1.0"])
+            Self.samples("port_usage_exporter_build_info") == [
+                "version=1.2.3,revision=abc,swift_version=6.3.1 1.0"
+            ])
         let registry = Self.samples("port_usage_registry_info")
         #expect(registry.count == 1 && registry[0].hasPrefix("source=embedded,updated="))
     }

@@ -16,8 +16,10 @@ struct CgroupUnitsTests {
     }
 
     @Test(arguments: [
-        ("system.slice/ssh.service", "ssh.service"), ("user.slice/user-1000.slice/session-3.scope", "session-3.scope"),
-        ("system.slice/docker-ab12.scope/init", "docker-ab12.scope"), ("machine.slice/other", "other"), ("", ""),
+        ("system.slice/ssh.service", "ssh.service"),
+        ("user.slice/user-1000.slice/session-3.scope", "session-3.scope"),
+        ("system.slice/docker-ab12.scope/init", "docker-ab12.scope"), ("machine.slice/other", "other"),
+        ("", ""),
     ])
     func theInnermostServiceOrScopeNamesTheUnit(path: String, unit: String) {
         #expect(CgroupUnits.unit(ofPath: path) == unit)
