@@ -41,6 +41,7 @@ let package = Package(
             dependencies: [
                 "PortUsageCore",
                 "PortUsageWebConfig",
+                "PortUsageYAML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -58,14 +59,17 @@ let package = Package(
             dependencies: ["CurlShim", "PortUsageCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift
         ),
+        // libyaml into a node tree with lines and columns, and the typed reading of it that the policy
+        // and the web configuration share.
+        .target(name: "PortUsageYAML", dependencies: ["CYAML"], swiftSettings: strictSwift),
         .target(
             name: "PortUsagePolicy",
-            dependencies: ["CYAML", "PortUsageCore"],
+            dependencies: ["PortUsageYAML", "PortUsageCore"],
             swiftSettings: strictSwift
         ),
         .target(
             name: "PortUsageWebConfig",
-            dependencies: ["CCrypt", "PortUsageCore", "PortUsagePolicy"],
+            dependencies: ["CCrypt", "PortUsageCore", "PortUsageYAML"],
             swiftSettings: strictSwift
         ),
         .executableTarget(
@@ -77,6 +81,7 @@ let package = Package(
                 "PortUsagePush",
                 "PortUsagePolicy",
                 "PortUsageWebConfig",
+                "PortUsageYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,7 +111,7 @@ let package = Package(
             name: "FuzzCgroupPath", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzCgroupPath",
             swiftSettings: strictSwift),
         .executableTarget(
-            name: "FuzzPolicyYAML", dependencies: ["PortUsagePolicy", "PortUsageCore"],
+            name: "FuzzPolicyYAML", dependencies: ["PortUsagePolicy", "PortUsageYAML", "PortUsageCore"],
             path: "Fuzz/FuzzPolicyYAML",
             swiftSettings: strictSwift),
         .executableTarget(
@@ -117,7 +122,7 @@ let package = Package(
             ],
             path: "Fuzz/FuzzHTTPRequest", exclude: ["HTTPRequest.dict"], swiftSettings: strictSwift),
         .executableTarget(
-            name: "FuzzWebConfig", dependencies: ["PortUsageWebConfig", "PortUsagePolicy"],
+            name: "FuzzWebConfig", dependencies: ["PortUsageWebConfig", "PortUsageYAML"],
             path: "Fuzz/FuzzWebConfig",
             swiftSettings: strictSwift),
         .executableTarget(
@@ -151,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortUsagePolicyTests",
-            dependencies: ["PortUsagePolicy", "PortUsageCore"],
+            dependencies: ["PortUsagePolicy", "PortUsageYAML", "PortUsageCore"],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -165,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortUsageWebConfigTests",
-            dependencies: ["PortUsageWebConfig", "PortUsagePolicy", "PortUsageTestSupport"],
+            dependencies: ["PortUsageWebConfig", "PortUsageYAML", "PortUsageTestSupport"],
             swiftSettings: strictSwift
         ),
     ]

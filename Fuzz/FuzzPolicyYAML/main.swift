@@ -3,6 +3,7 @@
 // events arrive). Run with scripts/fuzz.sh.
 import PortUsageCore
 import PortUsagePolicy
+import PortUsageYAML
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPolicyYAML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,6 +1,7 @@
 import Logging
 import PortUsageCore
 import PortUsagePolicy
+import PortUsageYAML
 
 /// Loads `--policy.file` at start and again on SIGHUP or `POST /-/reload`. A file that fails to load on
 /// reload leaves the policy in force and sets `port_usage_config_last_reload_successful` to 0.
@@ -10,15 +11,15 @@ struct PolicyReloader: Sendable {
     let logger: Logger
 
     /// Loads the policy for start; a bad file is an error that names file, line, column and reason.
-    init(path: String?, logger: Logger) throws(PolicyFileError) {
+    init(path: String?, logger: Logger) throws(YAMLFileError) {
         self.path = path
         self.logger = logger
         store = PolicyStore(
-            policy: try path.map { path throws(PolicyFileError) in try PolicyFile.load(path: path) })
+            policy: try path.map { path throws(YAMLFileError) in try PolicyFile.load(path: path) })
     }
 
     /// Reads the file again and puts it in force, or keeps the old policy and throws.
-    func reload() throws(PolicyFileError) {
+    func reload() throws(YAMLFileError) {
         guard let path else {
             store.replace(with: nil)
             return

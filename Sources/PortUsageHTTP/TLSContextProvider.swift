@@ -2,7 +2,7 @@ public import Logging
 import NIOConcurrencyHelpers
 public import NIOSSL
 public import PortUsageCore
-import PortUsagePolicy
+import PortUsageYAML
 public import PortUsageWebConfig
 
 /// The server's TLS, from `tls_server_config`: one `NIOSSLServerHandler` per connection, from a context

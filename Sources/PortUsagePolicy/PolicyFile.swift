@@ -1,4 +1,5 @@
 public import PortUsageCore
+public import PortUsageYAML
 
 /// Reads an expected-port policy from YAML (`--policy.file`). The schema:
 ///
@@ -17,20 +18,20 @@ public import PortUsageCore
 public enum PolicyFile {
     /// Reads and parses the file at `path`, a regular file of at most
     /// ``FileReader/configurationFileLimit`` bytes.
-    public static func load(path: String) throws(PolicyFileError) -> PortPolicy {
+    public static func load(path: String) throws(YAMLFileError) -> PortPolicy {
         let bytes: [UInt8]
         do {
             bytes = try FileReader.readConfigurationFile(path, limit: FileReader.configurationFileLimit)
         } catch {
-            throw PolicyFileError(file: path, line: 0, column: 0, reason: error.reason)
+            throw YAMLFileError(file: path, line: 0, column: 0, reason: error.reason)
         }
         return try parse(bytes, file: path)
     }
 
     /// Parses a policy document; `file` names it in errors.
-    public static func parse(_ bytes: [UInt8], file: String) throws(PolicyFileError) -> PortPolicy {
+    public static func parse(_ bytes: [UInt8], file: String) throws(YAMLFileError) -> PortPolicy {
         guard let root = try YAMLDocument.parse(bytes, file: file) else {
-            throw PolicyFileError(file: file, line: 0, column: 0, reason: "the file holds no YAML document")
+            throw YAMLFileError(file: file, line: 0, column: 0, reason: "the file holds no YAML document")
         }
         let decoder = YAMLDecoder(file: file)
         var policy = PortPolicy()
@@ -38,7 +39,7 @@ public enum PolicyFile {
             switch key {
             case "watched_ranges":
                 policy.watchedRanges = Set(
-                    try decoder.sequence(value).map { item throws(PolicyFileError) in
+                    try decoder.sequence(value).map { item throws(YAMLFileError) in
                         try decoder.oneOf(item, PortRange.allCases, what: "range")
                     })
             case "expected":
@@ -53,14 +54,14 @@ public enum PolicyFile {
 
 /// The policy file's own node types.
 extension YAMLDecoder {
-    fileprivate func port(_ text: Substring, at node: YAMLNode) throws(PolicyFileError) -> UInt16 {
+    fileprivate func port(_ text: Substring, at node: YAMLNode) throws(YAMLFileError) -> UInt16 {
         guard !text.isEmpty, text.allSatisfy(\.isASCII), let port = UInt16(text) else {
             throw error(node, "'\(text)' is not a port number (0-65535)")
         }
         return port
     }
 
-    fileprivate func expectedListener(_ node: YAMLNode) throws(PolicyFileError) -> PortPolicy.ExpectedListener
+    fileprivate func expectedListener(_ node: YAMLNode) throws(YAMLFileError) -> PortPolicy.ExpectedListener
     {
         var ports: ClosedRange<UInt16>?
         var transport: TransportProtocol?
@@ -86,7 +87,7 @@ extension YAMLDecoder {
         return PortPolicy.ExpectedListener(ports: ports, transport: transport, exposure: exposure)
     }
 
-    fileprivate func serviceNames(_ node: YAMLNode) throws(PolicyFileError) -> [PortPolicy.ServiceKey: String]
+    fileprivate func serviceNames(_ node: YAMLNode) throws(YAMLFileError) -> [PortPolicy.ServiceKey: String]
     {
         guard case .mapping(let entries) = node.content else {
             throw error(

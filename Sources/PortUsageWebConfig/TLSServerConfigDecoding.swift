@@ -1,8 +1,8 @@
-import PortUsagePolicy
+import PortUsageYAML
 
 /// `tls_server_config`, decided as exporter-toolkit's `ConfigToTLSConfig` decides.
 extension WebConfigDecoder {
-    mutating func tlsServerConfig(_ node: YAMLNode) throws(PolicyFileError) -> TLSServerConfig? {
+    mutating func tlsServerConfig(_ node: YAMLNode) throws(YAMLFileError) -> TLSServerConfig? {
         let keys = [
             "cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version",
             "cipher_suites", "prefer_server_cipher_suites", "curve_preferences", "client_allowed_sans",
@@ -62,7 +62,7 @@ extension WebConfigDecoder {
     /// `cipher_suites`: the TLS 1.0-1.2 suites in file order. TLS 1.3 names are ignored, as Go ignores
     /// them; a list of nothing else leaves TLS 1.2 and older without a suite, so that only TLS 1.3
     /// handshakes succeed.
-    private mutating func select(_ node: YAMLNode, into config: inout TLSServerConfig) throws(PolicyFileError)
+    private mutating func select(_ node: YAMLNode, into config: inout TLSServerConfig) throws(YAMLFileError)
     {
         let items = try yaml.sequence(node)
         for item in items {
@@ -99,13 +99,13 @@ extension WebConfigDecoder {
     }
 
     /// exporter-toolkit's names, an empty value for NoClientCert, and its older name RequireClientCert.
-    private func clientAuthType(_ node: YAMLNode) throws(PolicyFileError) -> ClientAuthType? {
+    private func clientAuthType(_ node: YAMLNode) throws(YAMLFileError) -> ClientAuthType? {
         guard let text = try text(node) else { return nil }
         if text == "RequireClientCert" { return .requireAnyClientCert }
         return try yaml.oneOf(node, ClientAuthType.allCases, what: "client_auth_type")
     }
 
-    private mutating func version(_ node: YAMLNode, key: String) throws(PolicyFileError) -> TLSProtocolVersion
+    private mutating func version(_ node: YAMLNode, key: String) throws(YAMLFileError) -> TLSProtocolVersion
     {
         let version: TLSProtocolVersion = try yaml.oneOf(
             node, TLSProtocolVersion.allCases, what: "TLS version")
@@ -116,13 +116,13 @@ extension WebConfigDecoder {
     }
 
     /// A path, made absolute against the configuration file's directory when relative; nil when empty.
-    private func path(_ node: YAMLNode) throws(PolicyFileError) -> String? {
+    private func path(_ node: YAMLNode) throws(YAMLFileError) -> String? {
         guard let text = try text(node) else { return nil }
         guard !text.hasPrefix("/"), let slash = yaml.file.lastIndex(of: "/") else { return text }
         return String(yaml.file[...slash]) + text
     }
 
-    private func curve(_ node: YAMLNode) throws(PolicyFileError) -> UInt16 {
+    private func curve(_ node: YAMLNode) throws(YAMLFileError) -> UInt16 {
         let name = try yaml.scalar(node)
         guard let value = GoTLSNames.curves[name] else {
             throw yaml.error(

@@ -1,4 +1,4 @@
-import PortUsagePolicy
+import PortUsageYAML
 
 /// Decodes the web configuration's sections from YAML nodes with exporter-toolkit's rules (Go's yaml.v2
 /// in strict mode): what it refuses is an error at the node, what it accepts is decoded to the same effect,
@@ -15,7 +15,7 @@ struct WebConfigDecoder {
         warnings.append(WebConfigWarning(key: key, line: node.line, column: node.column, reason: reason))
     }
 
-    mutating func httpServerConfig(_ node: YAMLNode) throws(PolicyFileError) -> [ResponseHeader] {
+    mutating func httpServerConfig(_ node: YAMLNode) throws(YAMLFileError) -> [ResponseHeader] {
         var headers: [ResponseHeader] = []
         for (key, value) in try yaml.mapping(node, allowing: ["headers", "http2"]) where !value.isNull {
             switch key {
@@ -30,7 +30,7 @@ struct WebConfigDecoder {
         return headers
     }
 
-    mutating func basicAuthUsers(_ node: YAMLNode) throws(PolicyFileError) -> [String: String] {
+    mutating func basicAuthUsers(_ node: YAMLNode) throws(YAMLFileError) -> [String: String] {
         guard case .mapping(let entries) = node.content else {
             throw yaml.error(node, "expected a mapping of user name to bcrypt hash, found \(node.kind)")
         }
@@ -62,7 +62,7 @@ struct WebConfigDecoder {
     /// The allowed headers and values are exporter-toolkit's: security headers only, never one the server
     /// sets itself (Content-Type, Content-Length, Content-Encoding, ...). Line breaks become spaces, as Go's
     /// net/http writes them.
-    private func responseHeaders(_ node: YAMLNode) throws(PolicyFileError) -> [ResponseHeader] {
+    private func responseHeaders(_ node: YAMLNode) throws(YAMLFileError) -> [ResponseHeader] {
         let allowed: [String: [String]] = [
             "Strict-Transport-Security": [], "X-Content-Type-Options": ["nosniff"],
             "X-Frame-Options": ["deny", "sameorigin"], "X-XSS-Protection": [], "Content-Security-Policy": [],
@@ -94,14 +94,14 @@ struct WebConfigDecoder {
     }
 
     /// A scalar's text; nil for null or an empty string, which Go leaves at the zero value.
-    func text(_ node: YAMLNode) throws(PolicyFileError) -> String? {
+    func text(_ node: YAMLNode) throws(YAMLFileError) -> String? {
         if node.isNull { return nil }
         let text = try yaml.scalar(node)
         return text.isEmpty ? nil : text
     }
 
     /// A boolean as yaml.v2 reads one: YAML 1.1's unquoted true/false, yes/no, on/off and y/n spellings.
-    func bool(_ node: YAMLNode) throws(PolicyFileError) -> Bool {
+    func bool(_ node: YAMLNode) throws(YAMLFileError) -> Bool {
         let text = try yaml.scalar(node)
         if case .scalar(_, isPlain: true) = node.content {
             if ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].contains(text) {

@@ -1,5 +1,5 @@
 import PortUsageCore
-public import PortUsagePolicy
+public import PortUsageYAML
 
 #if canImport(Glibc)
     import Glibc
@@ -30,12 +30,12 @@ public enum WebConfigFile {
     public static let sizeLimit = FileReader.configurationFileLimit
 
     /// Reads and parses the file at `path`.
-    public static func load(path: String) throws(PolicyFileError) -> WebConfig {
+    public static func load(path: String) throws(YAMLFileError) -> WebConfig {
         try parse(try read(path), file: path)
     }
 
     /// Parses a web configuration; `file` names it in errors and its directory anchors relative paths.
-    public static func parse(_ bytes: [UInt8], file: String) throws(PolicyFileError) -> WebConfig {
+    public static func parse(_ bytes: [UInt8], file: String) throws(YAMLFileError) -> WebConfig {
         guard let root = try YAMLDocument.parse(bytes, file: file) else { return WebConfig() }
         var decoder = WebConfigDecoder(file: file)
         var config = WebConfig()
@@ -53,7 +53,7 @@ public enum WebConfigFile {
 
     /// The bytes of the file at `path` (the configuration, or a certificate or key it names), if it is a
     /// regular file of at most ``sizeLimit`` bytes: a FIFO or a device such as /dev/zero is refused at once.
-    public static func read(_ path: String) throws(PolicyFileError) -> [UInt8] {
+    public static func read(_ path: String) throws(YAMLFileError) -> [UInt8] {
         do {
             return try FileReader.readConfigurationFile(path, limit: sizeLimit)
         } catch {
@@ -61,7 +61,7 @@ public enum WebConfigFile {
                 if case .system(let failure) = error { String(cString: strerror(failure.errno)) } else {
                     error.reason
                 }
-            throw PolicyFileError(file: path, line: 0, column: 0, reason: reason)
+            throw YAMLFileError(file: path, line: 0, column: 0, reason: reason)
         }
     }
 }

@@ -1,10 +1,11 @@
 import PortUsagePolicy
+import PortUsageYAML
 import Testing
 
 @testable import PortUsageCore
 
 @Suite struct PolicyFileTests {
-    private func parse(_ text: String) throws(PolicyFileError) -> PortPolicy {
+    private func parse(_ text: String) throws(YAMLFileError) -> PortPolicy {
         try PolicyFile.parse(Array(text.utf8), file: "policy.yml")
     }
 
@@ -69,7 +70,7 @@ import Testing
         #expect {
             try parse(text)
         } throws: { error in
-            guard let error = error as? PolicyFileError else { return false }
+            guard let error = error as? YAMLFileError else { return false }
             return error.file == "policy.yml" && error.line == line && error.column == column
                 && error.reason.hasPrefix(reason)
         }
@@ -84,7 +85,7 @@ import Testing
         #expect {
             try parse(text)
         } throws: { error in
-            (error as? PolicyFileError)?.reason
+            (error as? YAMLFileError)?.reason
                 == "document expands to too many nodes (more than 100000; aliases?)"
         }
     }
@@ -107,7 +108,7 @@ import Testing
     ])
     func deepNestingIsRefusedAtTheFirstLevelTooDeep(text: String, line: Int, column: Int) {
         #expect(
-            throws: PolicyFileError(
+            throws: YAMLFileError(
                 file: "policy.yml", line: line, column: column,
                 reason: "document nests too deep (more than 64 levels)")
         ) { try parse(text) }
@@ -116,7 +117,7 @@ import Testing
     @Test func anAliasIsAsDeepAsItsAnchoredNode() {
         let sixty = String(repeating: "[", count: 60) + String(repeating: "]", count: 60)
         #expect(
-            throws: PolicyFileError(
+            throws: YAMLFileError(
                 file: "policy.yml", line: 2, column: 9,
                 reason: "document nests too deep (more than 64 levels)")
         ) { try parse("a: &d \(sixty)\nb: [[[[[*d]]]]]\n") }
@@ -124,11 +125,11 @@ import Testing
 
     @Test func emptyAndMissingFilesAreErrors() {
         #expect(
-            throws: PolicyFileError(
+            throws: YAMLFileError(
                 file: "policy.yml", line: 0, column: 0, reason: "the file holds no YAML document")
         ) { try parse("# nothing\n") }
         #expect(
-            throws: PolicyFileError(
+            throws: YAMLFileError(
                 file: "/nonexistent.yml", line: 0, column: 0,
                 reason: "open /nonexistent.yml: No such file or directory")
         ) { try PolicyFile.load(path: "/nonexistent.yml") }

@@ -1,4 +1,4 @@
-import PortUsagePolicy
+import PortUsageYAML
 import PortUsageWebConfig
 import Testing
 
@@ -7,7 +7,7 @@ import Testing
 @Suite struct WebConfigCompatibilityTests {
     private static let hash = "$2y$04$39Zk4e2PAb0nKkqt5E1.MuLotIfiz17YE14fHpv/mdDCfS/pONAsi"
 
-    private func parse(_ text: String) throws(PolicyFileError) -> WebConfig {
+    private func parse(_ text: String) throws(YAMLFileError) -> WebConfig {
         try WebConfigFile.parse(Array(text.utf8), file: "/etc/pue/web.yml")
     }
 

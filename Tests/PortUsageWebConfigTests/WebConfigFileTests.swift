@@ -1,9 +1,9 @@
-import PortUsagePolicy
+import PortUsageYAML
 import PortUsageWebConfig
 import Testing
 
 @Suite struct WebConfigFileTests {
-    private func parse(_ text: String, file: String = "/etc/pue/web.yml") throws(PolicyFileError) -> WebConfig
+    private func parse(_ text: String, file: String = "/etc/pue/web.yml") throws(YAMLFileError) -> WebConfig
     {
         try WebConfigFile.parse(Array(text.utf8), file: file)
     }
@@ -198,7 +198,7 @@ import Testing
         ),
     ])
     func errorsNameLineColumnAndReason(text: String, line: Int, column: Int, reason: String) throws {
-        let error = try #require(throws: PolicyFileError.self) { try parse(text) }
+        let error = try #require(throws: YAMLFileError.self) { try parse(text) }
         #expect((error.file, error.line, error.column) == ("/etc/pue/web.yml", line, column))
         // A reason that ends in "expected one of " is checked up to there (the list is another case's).
         #expect(reason.hasSuffix("one of ") ? error.reason.hasPrefix(reason) : error.reason == reason)

@@ -1,4 +1,4 @@
-import PortUsagePolicy
+import PortUsageYAML
 import PortUsageTestSupport
 import PortUsageWebConfig
 import Testing
@@ -11,8 +11,8 @@ import Testing
 
 /// Reading the file: only regular files, at most ``WebConfigFile/sizeLimit`` bytes.
 @Suite struct WebConfigLoadTests {
-    private func error(_ path: String, _ reason: String) -> PolicyFileError {
-        PolicyFileError(file: path, line: 0, column: 0, reason: reason)
+    private func error(_ path: String, _ reason: String) -> YAMLFileError {
+        YAMLFileError(file: path, line: 0, column: 0, reason: reason)
     }
 
     @Test func loadsARegularFileAndResolvesPathsAgainstItsDirectory() throws {

@@ -1,5 +1,6 @@
-/// A policy file that cannot be used: the file, the line and column (1-based) and the reason.
-public struct PolicyFileError: Error, Sendable, Equatable, CustomStringConvertible {
+/// A YAML file (the policy, the web configuration) that cannot be used: the file, the line and column
+/// (1-based; 0 when the file could not be read at all) and the reason.
+public struct YAMLFileError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int

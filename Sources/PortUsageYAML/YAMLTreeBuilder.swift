@@ -40,7 +40,7 @@ struct YAMLTreeBuilder {
     }
 
     mutating func scalar(_ text: String, isPlain: Bool, anchor: String?, line: Int, column: Int)
-        throws(PolicyFileError)
+        throws(YAMLFileError)
     {
         try admit(size: 1, height: 1, line: line, column: column)
         let node = YAMLNode(content: .scalar(text, isPlain: isPlain), line: line, column: column)
@@ -48,7 +48,7 @@ struct YAMLTreeBuilder {
     }
 
     mutating func startCollection(isMapping: Bool, anchor: String?, line: Int, column: Int)
-        throws(PolicyFileError)
+        throws(YAMLFileError)
     {
         try admit(size: 1, height: 1, line: line, column: column)
         // An alias inside the collection to its own anchor would make it recursive: it is undefined until the end.
@@ -69,9 +69,9 @@ struct YAMLTreeBuilder {
     }
 
     /// A copy of the node anchored as `name`; an anchor is defined once its node has ended.
-    mutating func alias(_ name: String, line: Int, column: Int) throws(PolicyFileError) {
+    mutating func alias(_ name: String, line: Int, column: Int) throws(YAMLFileError) {
         guard let target = anchors[name] else {
-            throw PolicyFileError(
+            throw YAMLFileError(
                 file: file, line: line, column: column, reason: "YAML: found undefined alias")
         }
         try admit(size: target.size, height: target.height, line: line, column: column)
@@ -79,15 +79,15 @@ struct YAMLTreeBuilder {
     }
 
     /// Counts `size` more nodes placed at the current depth, `height` levels deep, or throws.
-    private mutating func admit(size: Int, height: Int, line: Int, column: Int) throws(PolicyFileError) {
+    private mutating func admit(size: Int, height: Int, line: Int, column: Int) throws(YAMLFileError) {
         nodeCount += size
         guard open.count + height <= YAMLDocument.maxDepth else {
-            throw PolicyFileError(
+            throw YAMLFileError(
                 file: file, line: line, column: column,
                 reason: "document nests too deep (more than \(YAMLDocument.maxDepth) levels)")
         }
         guard nodeCount <= YAMLDocument.maxNodes else {
-            throw PolicyFileError(
+            throw YAMLFileError(
                 file: file, line: line, column: column,
                 reason: "document expands to too many nodes (more than \(YAMLDocument.maxNodes); aliases?)")
         }

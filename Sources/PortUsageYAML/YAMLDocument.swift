@@ -11,14 +11,14 @@ public enum YAMLDocument {
 
     /// The root node of the first document in `bytes`, or nil when there is none (an empty file).
     /// `file` only names the file in errors.
-    public static func parse(_ bytes: [UInt8], file: String) throws(PolicyFileError) -> YAMLNode? {
+    public static func parse(_ bytes: [UInt8], file: String) throws(YAMLFileError) -> YAMLNode? {
         guard !bytes.isEmpty else { return nil }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            throw PolicyFileError(file: file, line: 0, column: 0, reason: "libyaml could not be initialised")
+            throw YAMLFileError(file: file, line: 0, column: 0, reason: "libyaml could not be initialised")
         }
         defer { yaml_parser_delete(&parser) }
-        return try bytes.withUnsafeBufferPointer { buffer throws(PolicyFileError) in
+        return try bytes.withUnsafeBufferPointer { buffer throws(YAMLFileError) in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             var builder = YAMLTreeBuilder(file: file)
             while true {
@@ -63,11 +63,11 @@ public enum YAMLDocument {
     }
 
     /// libyaml's reason for refusing the input, at its position.
-    private static func syntaxError(_ parser: yaml_parser_t, file: String) -> PolicyFileError {
+    private static func syntaxError(_ parser: yaml_parser_t, file: String) -> YAMLFileError {
         let mark = parser.problem_mark
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         let context = parser.context.map { String(cString: $0) + ": " } ?? ""
-        return PolicyFileError(
+        return YAMLFileError(
             file: file, line: mark.line + 1, column: mark.column + 1, reason: "YAML: \(context)\(problem)")
     }
 }

@@ -9,12 +9,12 @@ public struct YAMLDecoder: Sendable {
     }
 
     /// An error at `node`'s position.
-    public func error(_ node: YAMLNode, _ reason: String) -> PolicyFileError {
-        PolicyFileError(file: file, line: node.line, column: node.column, reason: reason)
+    public func error(_ node: YAMLNode, _ reason: String) -> YAMLFileError {
+        YAMLFileError(file: file, line: node.line, column: node.column, reason: reason)
     }
 
     /// The entries of a mapping with string keys out of `allowed`, in file order; each key at most once.
-    public func mapping(_ node: YAMLNode, allowing allowed: [String]) throws(PolicyFileError) -> [(
+    public func mapping(_ node: YAMLNode, allowing allowed: [String]) throws(YAMLFileError) -> [(
         String, YAMLNode
     )] {
         guard case .mapping(let entries) = node.content else {
@@ -37,7 +37,7 @@ public struct YAMLDecoder: Sendable {
     }
 
     /// The items of a list.
-    public func sequence(_ node: YAMLNode) throws(PolicyFileError) -> [YAMLNode] {
+    public func sequence(_ node: YAMLNode) throws(YAMLFileError) -> [YAMLNode] {
         guard case .sequence(let items) = node.content else {
             throw error(node, "expected a list, found \(node.kind)")
         }
@@ -45,7 +45,7 @@ public struct YAMLDecoder: Sendable {
     }
 
     /// The text of a scalar.
-    public func scalar(_ node: YAMLNode) throws(PolicyFileError) -> String {
+    public func scalar(_ node: YAMLNode) throws(YAMLFileError) -> String {
         guard case .scalar(let text, _) = node.content else {
             throw error(node, "expected a scalar, found \(node.kind)")
         }
@@ -56,7 +56,7 @@ public struct YAMLDecoder: Sendable {
     public func oneOf<Value: RawRepresentable & CaseIterable>(
         _ node: YAMLNode, _ values: Value.AllCases, what: String
     )
-        throws(PolicyFileError) -> Value where Value.RawValue == String
+        throws(YAMLFileError) -> Value where Value.RawValue == String
     {
         let text = try scalar(node)
         guard let value = Value(rawValue: text) else {
