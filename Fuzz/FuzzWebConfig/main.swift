@@ -1,8 +1,8 @@
+import PortUsageWebConfig
 // libFuzzer target for the web configuration (--web.config.file): any bytes either give a configuration
 // whose values are consistent or an error that names a position inside the input, never a crash or a hang.
 // Run with scripts/fuzz.sh.
 import PortUsageYAML
-import PortUsageWebConfig
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWebConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -2,8 +2,8 @@ public import Logging
 import NIOConcurrencyHelpers
 public import NIOSSL
 public import PortUsageCore
-import PortUsageYAML
 public import PortUsageWebConfig
+import PortUsageYAML
 
 /// The server's TLS, from `tls_server_config`: one `NIOSSLServerHandler` per connection, from a context
 /// that follows the certificate and key files.

@@ -61,8 +61,7 @@ extension YAMLDecoder {
         return port
     }
 
-    fileprivate func expectedListener(_ node: YAMLNode) throws(YAMLFileError) -> PortPolicy.ExpectedListener
-    {
+    fileprivate func expectedListener(_ node: YAMLNode) throws(YAMLFileError) -> PortPolicy.ExpectedListener {
         var ports: ClosedRange<UInt16>?
         var transport: TransportProtocol?
         var exposure: Exposure?
@@ -87,8 +86,7 @@ extension YAMLDecoder {
         return PortPolicy.ExpectedListener(ports: ports, transport: transport, exposure: exposure)
     }
 
-    fileprivate func serviceNames(_ node: YAMLNode) throws(YAMLFileError) -> [PortPolicy.ServiceKey: String]
-    {
+    fileprivate func serviceNames(_ node: YAMLNode) throws(YAMLFileError) -> [PortPolicy.ServiceKey: String] {
         guard case .mapping(let entries) = node.content else {
             throw error(
                 node, "expected a mapping of port (or port/protocol) to service name, found \(node.kind)")

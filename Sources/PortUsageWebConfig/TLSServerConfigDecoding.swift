@@ -62,8 +62,7 @@ extension WebConfigDecoder {
     /// `cipher_suites`: the TLS 1.0-1.2 suites in file order. TLS 1.3 names are ignored, as Go ignores
     /// them; a list of nothing else leaves TLS 1.2 and older without a suite, so that only TLS 1.3
     /// handshakes succeed.
-    private mutating func select(_ node: YAMLNode, into config: inout TLSServerConfig) throws(YAMLFileError)
-    {
+    private mutating func select(_ node: YAMLNode, into config: inout TLSServerConfig) throws(YAMLFileError) {
         let items = try yaml.sequence(node)
         for item in items {
             let name = try yaml.scalar(item)
@@ -105,8 +104,7 @@ extension WebConfigDecoder {
         return try yaml.oneOf(node, ClientAuthType.allCases, what: "client_auth_type")
     }
 
-    private mutating func version(_ node: YAMLNode, key: String) throws(YAMLFileError) -> TLSProtocolVersion
-    {
+    private mutating func version(_ node: YAMLNode, key: String) throws(YAMLFileError) -> TLSProtocolVersion {
         let version: TLSProtocolVersion = try yaml.oneOf(
             node, TLSProtocolVersion.allCases, what: "TLS version")
         if version < .tls12 {

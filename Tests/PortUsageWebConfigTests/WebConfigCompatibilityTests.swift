@@ -1,5 +1,5 @@
-import PortUsageYAML
 import PortUsageWebConfig
+import PortUsageYAML
 import Testing
 
 /// Files that exporter-toolkit accepts are accepted, to the same effect; what is weak or not exactly Go's

@@ -1,10 +1,9 @@
-import PortUsageYAML
 import PortUsageWebConfig
+import PortUsageYAML
 import Testing
 
 @Suite struct WebConfigFileTests {
-    private func parse(_ text: String, file: String = "/etc/pue/web.yml") throws(YAMLFileError) -> WebConfig
-    {
+    private func parse(_ text: String, file: String = "/etc/pue/web.yml") throws(YAMLFileError) -> WebConfig {
         try WebConfigFile.parse(Array(text.utf8), file: file)
     }
 

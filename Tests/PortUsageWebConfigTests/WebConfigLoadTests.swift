@@ -1,6 +1,6 @@
-import PortUsageYAML
 import PortUsageTestSupport
 import PortUsageWebConfig
+import PortUsageYAML
 import Testing
 
 #if canImport(Glibc)
