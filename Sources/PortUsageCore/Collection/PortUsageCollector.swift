@@ -18,9 +18,10 @@ public final class PortUsageCollector: Sendable {
     private let log: RepeatSuppressingLog
     private let advice: CollectionAdvice
     private let skippedTotals = Mutex<[SkippedInputKey: Int]>([:])
-    /// The host's listener keys and listening sockets in the last collection: room made for them in the
-    /// next.
-    private let lastListeners = Mutex((keys: 0, sockets: 0))
+    /// The host's listener keys and listening sockets in the last read of each kind: room made for them in
+    /// the next read of that kind. A scrape and the changes poll keep a hint each: the poll keeps no
+    /// listening sockets, and would otherwise leave every scrape without its reservation.
+    let sizeHints = Mutex(ReadSizeHints())
     /// The listener history of the `changes` collector, when it runs.
     private let history: ListenerHistory?
     /// The owner resolver of the `owners` collector, when it runs.
@@ -80,21 +81,26 @@ public final class PortUsageCollector: Sendable {
 
     /// Collects now; a socket table still being read at `deadline` fails with a timeout.
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
-        let (snapshot, sweep) = read(options.demand, namespaces: options.namespaceDemand, deadline: deadline)
+        let (snapshot, sweep) = read(
+            options.demand, namespaces: options.namespaceDemand, deadline: deadline, hint: \.scrape)
         return assemble(snapshot, sweep: sweep)
     }
 
     /// Reads what `demand` asks of the host's tables, and `namespaceDemand` of the other namespaces when
     /// the `netns` collector runs, into one snapshot, and records its listeners in the history.
     private func read(
-        _ demand: SocketDemand, namespaces namespaceDemand: SocketDemand, deadline: ContinuousClock.Instant?
+        _ demand: SocketDemand, namespaces namespaceDemand: SocketDemand, deadline: ContinuousClock.Instant?,
+        hint: WritableKeyPath<ReadSizeHints, ReadSizeHints.Size>
     ) -> (SocketSnapshot, (result: NamespaceSweepResult, seconds: Double)?) {
         var demand = demand
-        (demand.expectedListenerKeys, demand.expectedListenerSockets) = lastListeners.withLock { $0 }
+        (demand.expectedListenerKeys, demand.expectedListenerSockets) = sizeHints.withLock {
+            ($0[keyPath: hint].keys, $0[keyPath: hint].sockets)
+        }
         var snapshot = SocketSnapshot.take(
             from: source, demand: demand, deadline: deadline, namespace: hostNamespace)
-        lastListeners.withLock {
-            $0 = (snapshot.counts.listeners.count, snapshot.counts.listenerSockets.count)
+        sizeHints.withLock {
+            $0[keyPath: hint] = .init(
+                keys: snapshot.counts.listeners.count, sockets: snapshot.counts.listenerSockets.count)
         }
         let sweep = sweepNamespaces(into: &snapshot, demand: namespaceDemand, deadline: deadline)
         record(snapshot, sweep: sweep?.result)
@@ -124,7 +130,7 @@ public final class PortUsageCollector: Sendable {
     public func pollListeners(deadline: ContinuousClock.Instant? = nil) -> [SocketSourceError] {
         guard history != nil else { return [] }
         let (snapshot, _) = read(
-            options.listenerDemand, namespaces: options.listenerDemand, deadline: deadline)
+            options.listenerDemand, namespaces: options.listenerDemand, deadline: deadline, hint: \.poll)
         return snapshot.outcomes.compactMap(\.failure)
     }
 
