@@ -21,9 +21,9 @@ struct UnownedInodes: Sendable {
     /// The most inodes remembered.
     static let capacity = 65_536
     /// The lookups after which an inode not found is first searched for again.
-    static let firstRetry = 8
+    static let firstRetry = 16
     /// The longest backoff, in lookups.
-    static let lastRetry = 64
+    static let lastRetry = 256
 
     private var verdicts: [UInt64: Verdict] = [:]
 
