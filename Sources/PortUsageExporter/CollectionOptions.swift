@@ -61,7 +61,7 @@ struct CollectionOptions: ParsableArguments {
         help:
             "Most descriptors the owners collector reads in /proc/PID/fd per scrape to find the processes of listeners; a walk that stops there resumes at the next scrape, and the listeners left are counted in port_usage_owner_unresolved_listeners{reason=\"budget\"}."
     )
-    var ownerMaxDescriptors = 50_000
+    var ownerMaxDescriptors = 20_000
 
     @Option(
         name: .customLong("collector.netns.max-namespaces"),

@@ -16,11 +16,19 @@ public enum WalkStop: Sendable, Equatable {
 struct WalkAllowance {
     var descriptors: Int
     var deadline: ContinuousClock.Instant?
+    /// The checks made: the clock is read at the first and every 64th, not for each descriptor.
+    private var checks = 0
+
+    init(descriptors: Int, deadline: ContinuousClock.Instant?) {
+        self.descriptors = descriptors
+        self.deadline = deadline
+    }
 
     /// Why nothing more may be read, or nil while something may.
-    var exhausted: WalkStop? {
+    mutating func exhausted() -> WalkStop? {
         if descriptors <= 0 { return .budget }
-        if let deadline, ContinuousClock.now >= deadline { return .deadline }
+        defer { checks &+= 1 }
+        if checks & 63 == 0, let deadline, ContinuousClock.now >= deadline { return .deadline }
         return nil
     }
 }
@@ -60,7 +68,7 @@ struct ProcessDescriptors {
         let descriptors = Self.numbers(in: directory).filter { $0 > (after ?? -1) }.sorted()
         var lastRead = after ?? -1
         for descriptor in descriptors {
-            if let stop = allowance.exhausted {
+            if let stop = allowance.exhausted() {
                 outcome = .stopped(lastRead: lastRead, stop)
                 return
             }

@@ -137,7 +137,7 @@ public final class SocketProcesses: Sendable {
                 pids = nil
                 continue
             }
-            if let stop = allowance.exhausted { return (denied, stop, verdicts) }
+            if let stop = allowance.exhausted() { return (denied, stop, verdicts) }
             let pid = lap[next]
             let after = state.position.firstDescriptor(of: pid)
             let read = ProcessDescriptors(of: pid, under: procRoot, after: after, allowance: &allowance) {
