@@ -113,4 +113,13 @@ struct SocketProcessesTests {
                 == .noProcess)
         #expect(OwnerResolver.reason(.searching(.deadline), socketUser: 0, ownUser: 0) == .deadline)
     }
+
+    @Test func theWalkMayTakeHalfTheTimeLeftBeforeTheCollectionDeadline() {
+        let now = ContinuousClock.now
+        #expect(
+            PortUsageCollector.ownersDeadline(now: now, collectionDeadline: now + .seconds(10))
+                == now + .seconds(5))
+        let passed = now - .seconds(1)
+        #expect(PortUsageCollector.ownersDeadline(now: now, collectionDeadline: passed) == passed)
+    }
 }

@@ -52,11 +52,13 @@ public final class SocketProcesses: Sendable {
         var lookups = 0
         /// Processes found unreadable, ever: a search compares it with its value when it began.
         var deniedTotal = 0
-        var descriptorsRead = 0
     }
 
     // Held for a whole lookup: two lookups at once would walk from the same position.
     private let state = Mutex(State())
+    // Outside the lock: a lookup of nothing (a collection answered without its sockets, on the event loop)
+    // reports it without waiting for a walk.
+    private let descriptorsRead = Atomic(0)
 
     /// Reads processes under `procRoot`, at most `maxDescriptors` descriptors per lookup.
     public init(procRoot: String = "/proc", maxDescriptors: Int = .max) {
@@ -71,7 +73,8 @@ public final class SocketProcesses: Sendable {
         // Nothing asked for (a collection abandoned before its reads): what is known stays known.
         guard !wanted.isEmpty else {
             return Lookup(
-                names: [:], unresolved: [:], denied: 0, descriptorsRead: state.withLock { $0.descriptorsRead }
+                names: [:], unresolved: [:], denied: 0,
+                descriptorsRead: descriptorsRead.load(ordering: .relaxed)
             )
         }
         return state.withLock { state in
@@ -101,7 +104,7 @@ public final class SocketProcesses: Sendable {
             }
             return Lookup(
                 names: state.names, unresolved: unresolved, denied: walk.denied,
-                descriptorsRead: state.descriptorsRead)
+                descriptorsRead: descriptorsRead.load(ordering: .relaxed))
         }
     }
 
@@ -144,7 +147,7 @@ public final class SocketProcesses: Sendable {
                 inode in
                 state.searches.contains(inode) || found[inode] != nil
             }
-            state.descriptorsRead += read.read
+            descriptorsRead.add(read.read, ordering: .relaxed)
             if !read.matched.isEmpty {
                 let name = processName(of: pid)
                 for inode in read.matched {
