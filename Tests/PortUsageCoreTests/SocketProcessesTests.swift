@@ -44,6 +44,24 @@ struct SocketProcessesTests {
         #expect(third.names == [7: ["holder"]] && third.unresolved.isEmpty && third.descriptorsRead == 12)
     }
 
+    @Test func aSearchBegunInsideALapEndsOnlyAfterAWholeRoundFromWhereItBegan() {
+        let procfs = TemporaryProcfs()
+        for pid in [30, 20, 10] { procfs.addProcess(pid, comm: "p\(pid)", descriptors: Self.filler(4)) }
+        let processes = SocketProcesses(procRoot: procfs.path, maxDescriptors: 5)
+        let notFound = SocketProcesses.Unresolved.notFound(deniedDuringSearch: false)
+        // 30 whole, then 20's descriptor 0.
+        #expect(processes.names(holding: [9]).unresolved == [9: .searching(.budget)])
+        // 8 is searched for from inside 20: 20's descriptors 1 to 3, 10's 0 and 1.
+        #expect(
+            processes.names(holding: [8, 9]).unresolved == [8: .searching(.budget), 9: .searching(.budget)])
+        // 10's 2 and 3 end 9's round; 8's goes on in the next lap: 30's 0 to 2.
+        let third = processes.names(holding: [8, 9])
+        #expect(third.unresolved == [8: .searching(.budget), 9: notFound] && third.descriptorsRead == 15)
+        // 30's 3 and 20's 0 to 3: past where 8's search began, its round ends.
+        let fourth = processes.names(holding: [8, 9])
+        #expect(fourth.unresolved == [8: notFound, 9: notFound] && fourth.descriptorsRead == 20)
+    }
+
     @Test func thePassedDeadlineStopsTheWalkBeforeItReads() {
         let procfs = TemporaryProcfs()
         procfs.addProcess(10, comm: "holder", descriptors: Self.filler(2) + ["socket:[7]"])
