@@ -57,6 +57,13 @@ struct CollectionOptions: ParsableArguments {
     var changeCapacity = 10_000
 
     @Option(
+        name: .customLong("collector.owners.max-descriptors"),
+        help:
+            "Most descriptors the owners collector reads in /proc/PID/fd per scrape to find the processes of listeners; a walk that stops there resumes at the next scrape, and the listeners left are counted in port_usage_owner_unresolved_listeners{reason=\"budget\"}."
+    )
+    var ownerMaxDescriptors = 20_000
+
+    @Option(
         name: .customLong("collector.netns.max-namespaces"),
         help:
             "Most network namespaces besides the host's whose listeners the netns collector reads per collection; more are counted in port_usage_netns_namespaces{status=\"over_limit\"}."
@@ -90,6 +97,10 @@ struct CollectionOptions: ParsableArguments {
         }
         guard maxNamespaces >= 1 else {
             throw ValidationError("--collector.netns.max-namespaces must be at least 1, got \(maxNamespaces)")
+        }
+        guard ownerMaxDescriptors >= 1 else {
+            throw ValidationError(
+                "--collector.owners.max-descriptors must be at least 1, got \(ownerMaxDescriptors)")
         }
         guard maxPorts >= 1 else {
             throw ValidationError("--collector.listeners.max-ports must be at least 1, got \(maxPorts)")
@@ -145,6 +156,7 @@ struct CollectionOptions: ParsableArguments {
         let snapshot = SocketSnapshot.take(
             from: socketSource.makeSource(procfs: procfs, logger: logger), demand: demand, deadline: nil)
         let sockets = snapshot.counts.listenerSockets
+        // One listing, read by a person: every process is read, with no budget.
         let owners = OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup").owners(of: sockets)
             .owners
         let listeners = ListedListener.list(
@@ -188,7 +200,9 @@ struct CollectionOptions: ParsableArguments {
             source: socketSource.makeSource(procfs: procfs, logger: logger),
             classifier: PortClassifier(registry: registry), options: collectorOptions, buildInfo: .current,
             sinkStatistics: sinkStatistics, policy: policy.store,
-            owners: OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup"), procRoot: procfs,
+            owners: OwnerResolver(
+                procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup", maxDescriptors: ownerMaxDescriptors),
+            procRoot: procfs,
             privilegeNoticeLevel: oneShot ? .debug : .warning,
             namespaceScanner: NamespaceScanner(procRoot: procfs), logger: logger,
             advice: FlagAdvice.advice)

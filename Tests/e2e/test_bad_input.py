@@ -18,6 +18,7 @@ def test_unknown_flag_and_bad_values_exit_2_with_one_line():
         (["--web.listen-address=10768"], "expected [host]:port"),
         (["--log.level=loud"], "--log.level"),
         (["--collector.listeners.max-ports=0"], "must be at least 1"),
+        (["--collector.owners.max-descriptors=0"], "--collector.owners.max-descriptors must be at least 1"),
         (["--web.telemetry-path=metrics"], "--web.telemetry-path must start with '/'"),
     ]:
         result = run_exporter(*args)

@@ -83,7 +83,7 @@ public final class PortUsageCollector: Sendable {
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
         let (snapshot, sweep) = read(
             options.demand, namespaces: options.namespaceDemand, deadline: deadline, hint: \.scrape)
-        return assemble(snapshot, sweep: sweep)
+        return assemble(snapshot, sweep: sweep, deadline: deadline)
     }
 
     /// Reads what `demand` asks of the host's tables, and `namespaceDemand` of the other namespaces when
@@ -149,12 +149,15 @@ public final class PortUsageCollector: Sendable {
     /// Collects everything but the socket tables, which are reported failed for `reason`: the answer to
     /// a scrape whose socket collection overran its timeout.
     public func collectWithoutSockets(because reason: String) -> Scrape {
-        assemble(SocketSnapshot.abandoned(options.demand, source: source, reason: reason), sweep: nil)
+        assemble(
+            SocketSnapshot.abandoned(options.demand, source: source, reason: reason), sweep: nil,
+            deadline: nil)
     }
 
-    private func assemble(_ snapshot: SocketSnapshot, sweep: (result: NamespaceSweepResult, seconds: Double)?)
-        -> Scrape
-    {
+    private func assemble(
+        _ snapshot: SocketSnapshot, sweep: (result: NamespaceSweepResult, seconds: Double)?,
+        deadline: ContinuousClock.Instant?
+    ) -> Scrape {
         let clock = ContinuousClock()
         let start = clock.now
         logTableProblems(snapshot)
@@ -164,14 +167,17 @@ public final class PortUsageCollector: Sendable {
         warnAboutOverflow(limits)
         let policy = policy.current
         let ownersStart = clock.now
-        let ownerships = resolveOwners(of: snapshot.counts.listenerSockets, limits: limits, namespaces: names)
+        let (ownerships, ownerWalk) = resolveOwners(
+            of: snapshot.counts.listenerSockets, limits: limits, namespaces: names,
+            deadline: deadline.map { Self.ownersDeadline(now: ownersStart, collectionDeadline: $0) })
         let ownersSeconds = (clock.now - ownersStart).seconds
         let context = CollectionContext(
             snapshot: snapshot,
             listeners: ListenerSeries.series(
                 of: snapshot.counts, classifier: classifier, limits: limits, policy: policy, namespaces: names
             ),
-            owners: ownerships, policy: policy, limits: limits, namespaces: sweep?.result)
+            owners: ownerships, policy: policy, limits: limits, namespaces: sweep?.result,
+            ownerWalk: ownerWalk)
         var families: [MetricFamily] = []
         var collectorFamilies: [String: Range<Int>] = [:]
         let outcomes = collectors.map { name, collector in
@@ -197,27 +203,40 @@ public final class PortUsageCollector: Sendable {
             outcomes: outcomes, collectorFamilies: collectorFamilies)
     }
 
-    /// The owners of `sockets`, saying once why process names are missing when processes of other users
-    /// could not be read.
+    /// When the owners walk stops, starting at `now` in a collection due by `collectionDeadline`: halfway,
+    /// so that the rest of the collection (series, exposition), whose cost is not known in advance, still
+    /// ends in time.
+    static func ownersDeadline(now: ContinuousClock.Instant, collectionDeadline: ContinuousClock.Instant)
+        -> ContinuousClock.Instant
+    {
+        collectionDeadline <= now ? collectionDeadline : now + (collectionDeadline - now) / 2
+    }
+
+    /// The owners of `sockets` and what their walk left unresolved, saying once why process names are
+    /// missing when processes of other users could not be read.
     private func resolveOwners(
-        of sockets: [ListenerSocket], limits: CardinalityGuard, namespaces: [NamespaceID: String]
-    ) -> [ListenerOwnership] {
-        guard let owners else { return [] }
-        let resolved = owners.owners(of: sockets)
-        let unnamed = zip(sockets, resolved.owners).filter { $0.inode != 0 && $1.processes.isEmpty }.count
+        of sockets: [ListenerSocket], limits: CardinalityGuard, namespaces: [NamespaceID: String],
+        deadline: ContinuousClock.Instant?
+    ) -> ([ListenerOwnership], OwnerWalkStatistics?) {
+        guard let owners else { return ([], nil) }
+        let resolved = owners.owners(of: sockets, deadline: deadline)
+        let unreadable = resolved.statistics.unresolved[.permission, default: 0]
         let subject = "owners privilege"
-        if resolved.denied > 0 && unnamed > 0 {
+        if unreadable > 0 {
             log.log(
                 privilegeNoticeLevel,
                 "process names of listeners owned by other users are not readable; the process label is empty for them. Reading them needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
                 about: subject, fingerprint: "denied",
                 metadata: [
-                    "unreadable_processes": "\(resolved.denied)", "listeners_without_process": "\(unnamed)",
+                    "unreadable_processes": "\(resolved.deniedProcesses)",
+                    "listeners_without_process": "\(unreadable)",
                 ])
-        } else if unnamed == 0 {
+        } else if resolved.statistics.unresolved.isEmpty {
             log.clear(subject)
         }
-        return ListenerOwnership.of(sockets, owners: resolved.owners, limits: limits, namespaces: namespaces)
+        let ownerships = ListenerOwnership.of(
+            sockets, owners: resolved.owners, limits: limits, namespaces: namespaces)
+        return (ownerships, resolved.statistics)
     }
 
     /// Runs one collector, timed; its duration includes the reads of the tables it needed.

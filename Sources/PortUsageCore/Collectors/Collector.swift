@@ -11,6 +11,8 @@ public struct CollectionContext: Sendable {
     public var limits: CardinalityGuard
     /// The other network namespaces read, when the `netns` collector runs.
     public var namespaces: NamespaceSweepResult?
+    /// What the owners walk left unresolved, when the `owners` collector runs.
+    public var ownerWalk: OwnerWalkStatistics?
 }
 
 /// One named part of a collection, like node_exporter's `Collector`: it adds its metric families, and the

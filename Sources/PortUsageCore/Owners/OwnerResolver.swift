@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// Who owns a listening socket: its user, its systemd unit or container scope, and the names of the
 /// processes holding it.
 public struct SocketOwner: Sendable, Hashable {
@@ -15,6 +21,16 @@ public struct SocketOwner: Sendable, Hashable {
     }
 }
 
+/// The owners of some listening sockets, and what the walk of the processes left unresolved.
+public struct OwnerResolution: Sendable {
+    /// The owner of each socket, in order.
+    public var owners: [SocketOwner]
+    /// The processes that could not be read for lack of privilege in this resolution's walk.
+    public var deniedProcesses: Int
+    /// Why the sockets without process names have none, and the descriptors read so far.
+    public var statistics: OwnerWalkStatistics
+}
+
 /// Resolves the owners of listening sockets, caching what it learns: user names by uid, units by cgroup id,
 /// process names by socket inode.
 public final class OwnerResolver: Sendable {
@@ -22,21 +38,45 @@ public final class OwnerResolver: Sendable {
     public let units: CgroupUnits
     public let processes: SocketProcesses
 
-    /// A resolver reading processes under `procRoot` and cgroups under `cgroupRoot`.
-    public init(procRoot: String = "/proc", cgroupRoot: String = "/sys/fs/cgroup") {
+    /// A resolver reading processes under `procRoot`, at most `maxDescriptors` of their descriptors per
+    /// resolution, and cgroups under `cgroupRoot`.
+    public init(procRoot: String = "/proc", cgroupRoot: String = "/sys/fs/cgroup", maxDescriptors: Int = .max)
+    {
         users = UserNames()
         units = CgroupUnits(root: cgroupRoot)
-        processes = SocketProcesses(procRoot: procRoot)
+        processes = SocketProcesses(procRoot: procRoot, maxDescriptors: maxDescriptors)
     }
 
-    /// The owner of each socket, in order, and how many processes could not be read for lack of privilege.
-    public func owners(of sockets: [ListenerSocket]) -> (owners: [SocketOwner], denied: Int) {
-        let lookup = processes.names(holding: Set(sockets.map(\.inode)))
+    /// The owner of each socket, in order, walking the processes until `deadline` at the latest.
+    public func owners(of sockets: [ListenerSocket], deadline: ContinuousClock.Instant? = nil)
+        -> OwnerResolution
+    {
+        let lookup = processes.names(holding: Set(sockets.map(\.inode)), deadline: deadline)
         let owners = sockets.map { socket in
             SocketOwner(
                 user: users.name(of: socket.uid), unit: socket.cgroupID.map(units.unit(of:)) ?? "",
                 processes: lookup.names[socket.inode, default: []])
         }
-        return (owners, lookup.denied)
+        var statistics = OwnerWalkStatistics(descriptorsRead: lookup.descriptorsRead)
+        let ownUser = UInt32(geteuid())
+        for socket in sockets {
+            guard let unresolved = lookup.unresolved[socket.inode] else { continue }
+            statistics.unresolved[
+                Self.reason(unresolved, socketUser: socket.uid, ownUser: ownUser), default: 0] += 1
+        }
+        return OwnerResolution(owners: owners, deniedProcesses: lookup.denied, statistics: statistics)
+    }
+
+    /// The reason of `unresolved` for a socket of user `socketUser`. A socket not found although some
+    /// processes could not be read is put down to them unless it is the exporter's own user's: those
+    /// processes are readable, so the socket is most likely held by none.
+    static func reason(_ unresolved: SocketProcesses.Unresolved, socketUser: UInt32, ownUser: UInt32)
+        -> UnresolvedOwnerReason
+    {
+        switch unresolved {
+        case .notFound(let denied): denied && socketUser != ownUser ? .permission : .noProcess
+        case .searching(.budget): .budget
+        case .searching(.deadline): .deadline
+        }
     }
 }

@@ -1,99 +1,179 @@
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
-
 /// The names (`comm`) of the processes that hold socket inodes, found by reading the links in
 /// `<procfs>/<pid>/fd/` (Tailscale's `portlist` works the same way).
 ///
-/// What was found is cached by inode, so `/proc` is walked only when a socket not seen before appears, and
-/// the walk stops early once every such socket was found in the processes visited. Processes are visited
-/// newest first: a socket handed down or passed on (a forking server, systemd socket activation) is named
-/// after the process that uses it now, not after PID 1. Reading another user's
-/// `fd` directory needs root, or `CAP_SYS_PTRACE` and `CAP_DAC_READ_SEARCH`; without them those processes
-/// are skipped and counted in ``Lookup/denied``.
+/// What was found is cached by inode, so `/proc` is walked only for sockets not seen before, and the walk
+/// stops once every socket searched for was found in the processes visited. Processes are visited newest
+/// (highest pid) first: a socket handed down or passed on (a forking server, systemd socket activation) is
+/// named after the process that uses it now, not after PID 1.
+///
+/// The walk is bounded: one lookup reads at most ``maxDescriptors`` descriptors and stops at its deadline;
+/// the next lookup resumes where it stopped (``WalkPosition``), so every process is eventually visited. A
+/// socket that a whole round of the processes did not find is remembered as such (``UnownedInodes``) and
+/// searched for again only after a backoff: a listener that no process holds (one that lives only in an
+/// unreceived `SCM_RIGHTS` message) would otherwise make every lookup read every descriptor of the host.
+///
+/// Reading another user's `fd` directory needs root, or `CAP_SYS_PTRACE` and `CAP_DAC_READ_SEARCH`;
+/// without them those processes are skipped and counted in ``Lookup/denied``.
 public final class SocketProcesses: Sendable {
     /// The procfs mount point.
     public let procRoot: String
-
-    private let known = Mutex<[UInt64: [String]]>([:])
-
-    public init(procRoot: String = "/proc") {
-        self.procRoot = procRoot
-    }
+    /// The most descriptors one lookup reads.
+    public let maxDescriptors: Int
 
     /// What a lookup found.
     public struct Lookup: Sendable, Equatable {
-        /// The distinct process names holding each inode asked for, sorted; empty when none was found.
+        /// The distinct process names holding each inode found, sorted.
         public var names: [UInt64: [String]]
-        /// Processes whose descriptors could not be read (permission denied) in the walk, if one was made.
+        /// Why each inode asked for but not found has no process names.
+        public var unresolved: [UInt64: Unresolved]
+        /// Processes whose descriptors could not be read (permission denied) in this lookup's walk.
         public var denied: Int
+        /// The descriptors read by every lookup so far.
+        public var descriptorsRead: Int
+    }
+
+    /// Why an inode has no process names.
+    public enum Unresolved: Sendable, Equatable {
+        /// A whole round of the processes did not find it; `deniedDuringSearch` when some of them could not
+        /// be read.
+        case notFound(deniedDuringSearch: Bool)
+        /// Its search goes on at the next lookup: this one stopped.
+        case searching(WalkStop)
+    }
+
+    private struct State {
+        var names: [UInt64: [String]] = [:]
+        var unowned = UnownedInodes()
+        var searches = SocketSearches()
+        var position = WalkPosition()
+        /// Lookups made, the clock of the retries of ``unowned``.
+        var lookups = 0
+        /// Processes found unreadable, ever: a search compares it with its value when it began.
+        var deniedTotal = 0
+    }
+
+    // Held for a whole lookup: two lookups at once would walk from the same position.
+    private let state = Mutex(State())
+    // Outside the lock: a lookup of nothing (a collection answered without its sockets, on the event loop)
+    // reports it without waiting for a walk.
+    private let descriptorsRead = Atomic(0)
+
+    /// Reads processes under `procRoot`, at most `maxDescriptors` descriptors per lookup.
+    public init(procRoot: String = "/proc", maxDescriptors: Int = .max) {
+        self.procRoot = procRoot
+        self.maxDescriptors = maxDescriptors
     }
 
     /// The process names holding each of `inodes` (inode 0, which TIME_WAIT and request sockets have, is
-    /// never looked up). Inodes no longer asked for are forgotten.
-    public func names(holding inodes: Set<UInt64>) -> Lookup {
+    /// never looked up), walking until `deadline` at the latest. Inodes no longer asked for are forgotten.
+    public func names(holding inodes: Set<UInt64>, deadline: ContinuousClock.Instant? = nil) -> Lookup {
         let wanted = inodes.subtracting([0])
-        let cached = known.withLock { known in known.filter { wanted.contains($0.key) } }
-        let unseen = wanted.subtracting(cached.keys)
-        guard !unseen.isEmpty else {
-            known.withLock { $0 = cached }
-            return Lookup(names: cached, denied: 0)
+        // Nothing asked for (a collection abandoned before its reads): what is known stays known.
+        guard !wanted.isEmpty else {
+            return Lookup(
+                names: [:], unresolved: [:], denied: 0,
+                descriptorsRead: descriptorsRead.load(ordering: .relaxed)
+            )
         }
-        let (found, denied) = walk(for: unseen)
-        // An inode no process was found holding (a kernel socket, a process that could not be read, one that
-        // just exited) is remembered as such: the next scrape does not walk again for it.
-        var merged = cached.merging(found) { old, _ in old }
-        for inode in unseen where merged[inode] == nil { merged[inode] = [] }
-        known.withLock { $0 = merged }
-        return Lookup(names: merged, denied: denied)
-    }
-
-    /// Reads the processes' descriptors, newest first, until each of `unseen` was found, collecting every
-    /// holder's name among the processes read.
-    private func walk(for unseen: Set<UInt64>) -> (found: [UInt64: [String]], denied: Int) {
-        var found: [UInt64: Set<String>] = [:]
-        var denied = 0
-        for pid in ProcfsLink.processIDs(under: procRoot).sorted(by: >).lazy.map(String.init) {
-            if found.count == unseen.count { break }
-            let held = socketInodes(of: pid, among: unseen, denied: &denied)
-            guard !held.isEmpty else { continue }
-            let name = processName(of: pid)
-            for inode in held { found[inode, default: []].insert(name) }
-        }
-        return (found.mapValues { $0.sorted() }, denied)
-    }
-
-    /// The socket inodes among `pid`'s descriptors that are in `wanted` (a process may hold 100,000 sockets:
-    /// only the wanted ones are kept).
-    private func socketInodes(of pid: String, among wanted: Set<UInt64>, denied: inout Int) -> Set<UInt64> {
-        let directory = procRoot + "/" + pid + "/fd"
-        guard let descriptors = opendir(directory) else {
-            if errno == EACCES || errno == EPERM { denied += 1 }
-            return []
-        }
-        defer { closedir(descriptors) }
-        let directoryDescriptor = dirfd(descriptors)
-        var inodes: Set<UInt64> = []
-        while let entry = readdir(descriptors) {
-            let target = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { name in
-                    ProcfsLink.target(of: name.baseAddress!, in: directoryDescriptor)
+        return state.withLock { state in
+            state.lookups += 1
+            if state.names.keys.contains(where: { !wanted.contains($0) }) {
+                state.names = state.names.filter { wanted.contains($0.key) }
+            }
+            state.unowned.keep(only: wanted)
+            state.searches.keep(only: wanted)
+            // Idle, the walk starts again from the newest processes, where a new socket's holder likely is.
+            if state.searches.isEmpty { state.position.startLap() }
+            for inode in wanted
+            where state.names[inode] == nil && !state.searches.contains(inode)
+                && state.unowned.isDue(inode, at: state.lookups)
+            {
+                state.searches.start(inode, at: state.position, deniedBefore: state.deniedTotal)
+            }
+            var allowance = WalkAllowance(descriptors: maxDescriptors, deadline: deadline)
+            let walk = self.walk(&state, allowance: &allowance)
+            var unresolved: [UInt64: Unresolved] = [:]
+            for inode in wanted where state.names[inode] == nil {
+                if let verdict = state.unowned[inode]?.deniedDuringSearch ?? walk.verdicts[inode] {
+                    unresolved[inode] = .notFound(deniedDuringSearch: verdict)
+                } else if let stop = walk.stop {
+                    unresolved[inode] = .searching(stop)
                 }
             }
-            if let target, let inode = ProcfsLink.inode(of: target, type: "socket"), wanted.contains(inode) {
-                inodes.insert(inode)
+            return Lookup(
+                names: state.names, unresolved: unresolved, denied: walk.denied,
+                descriptorsRead: descriptorsRead.load(ordering: .relaxed))
+        }
+    }
+
+    /// Walks the processes, newest first from where the last walk stopped, until every search ended or the
+    /// allowance ran out; records what was found in `state`.
+    private func walk(_ state: inout State, allowance: inout WalkAllowance) -> (
+        denied: Int, stop: WalkStop?, verdicts: [UInt64: Bool]
+    ) {
+        var found: [UInt64: Set<String>] = [:]
+        var verdicts: [UInt64: Bool] = [:]
+        var denied = 0
+        // The processes left in this lap, highest first; listed at the start and at each new lap.
+        var pids: [Int]?
+        var next = 0
+        defer {
+            for (inode, holders) in found { state.names[inode] = holders.sorted() }
+        }
+        while true {
+            for (inode, search) in state.searches.completed(at: state.position) {
+                let deniedDuringSearch = state.deniedTotal > search.deniedBefore
+                verdicts[inode] = deniedDuringSearch
+                state.unowned.notFound(inode, deniedDuringSearch: deniedDuringSearch, at: state.lookups)
+            }
+            if state.searches.isEmpty { return (denied, nil, verdicts) }
+            if pids == nil {
+                let below = state.position.below
+                pids = ProcfsLink.processIDs(under: procRoot).filter { $0 < below }.sorted(by: >)
+                next = 0
+            }
+            guard let lap = pids, next < lap.count else {
+                // Past the oldest process: a new lap. Every search ends within two, so this loop ends.
+                state.position.startLap()
+                pids = nil
+                continue
+            }
+            if let stop = allowance.exhausted() { return (denied, stop, verdicts) }
+            let pid = lap[next]
+            let after = state.position.firstDescriptor(of: pid)
+            let read = ProcessDescriptors(of: pid, under: procRoot, after: after, allowance: &allowance) {
+                inode in
+                state.searches.contains(inode) || found[inode] != nil
+            }
+            descriptorsRead.add(read.read, ordering: .relaxed)
+            if !read.matched.isEmpty {
+                let name = processName(of: pid)
+                for inode in read.matched {
+                    found[inode, default: []].insert(name)
+                    state.searches.remove(inode)
+                    state.unowned.found(inode)
+                }
+            }
+            switch read.outcome {
+            case .finished, .denied:
+                if read.outcome == .denied {
+                    denied += 1
+                    state.deniedTotal += 1
+                }
+                state.position.finished(pid)
+                next += 1
+            case .stopped(let lastRead, let stop):
+                state.position.stopped(in: pid, after: lastRead)
+                return (denied, stop, verdicts)
             }
         }
-        return inodes
     }
 
     /// The `comm` of `pid`, or empty when it cannot be read (the process ended).
-    private func processName(of pid: String) -> String {
-        let path = procRoot + "/" + pid + "/comm"
+    private func processName(of pid: Int) -> String {
+        let path = procRoot + "/" + String(pid) + "/comm"
         guard let text = try? FileReader.readText(path, limit: 4096) else { return "" }
         return text.hasSuffix("\n") ? String(text.dropLast()) : text
     }

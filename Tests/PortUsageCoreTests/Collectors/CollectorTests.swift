@@ -95,6 +95,12 @@ struct CollectorTests {
         #expect(owners.count == samples(scrape, "port_usage_listeners").count)
         #expect(owners.keys.allSatisfy { $0.hasSuffix(",user=root,unit=,process=") })
         #expect(owners["protocol=tcp,family=ipv4,port=17005,exposure=loopback,user=root,unit=,process="] == 1)
+        // The tree has no processes: a whole round reads none and finds none for the 11 listening sockets.
+        #expect(
+            samples(scrape, "port_usage_owner_unresolved_listeners") == [
+                "reason=no_process": 11, "reason=permission": 0, "reason=budget": 0, "reason=deadline": 0,
+            ])
+        #expect(samples(scrape, "port_usage_owner_descriptors_read_total") == ["": 0])
         #expect(
             samples(scrape, "port_usage_socket_source_info") == [
                 "protocol=tcp,family=ipv4,source=procfs": 1, "protocol=tcp,family=ipv6,source=procfs": 1,
