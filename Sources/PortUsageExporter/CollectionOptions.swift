@@ -11,12 +11,12 @@ import PortUsageCore
 /// Flags that shape the collection, shared by every command that collects.
 struct CollectionOptions: ParsableArguments {
     @Option(name: .customLong("path.procfs"), help: "procfs mountpoint.")
-    var procfs = "/proc"
+    var procfs = HostPaths.standard.procfs
 
     @Option(
         name: .customLong("path.sysfs"),
         help: "sysfs mountpoint; the owners collector maps cgroup ids to units under <path.sysfs>/fs/cgroup.")
-    var sysfs = "/sys"
+    var sysfs = HostPaths.standard.sysfs
 
     @Option(
         name: .customLong("socket.source"),
@@ -150,19 +150,15 @@ struct CollectionOptions: ParsableArguments {
     func listListeners(registry: IANARegistry, logger: Logger) throws -> (
         listeners: [ListedListener], failures: [SocketSourceError]
     ) {
-        let policy = try makePolicyReloader(logger: logger).store.current
-        let demand = SocketDemand(
-            tables: collectorOptions.tables, connections: false, everySocket: false, listenerSockets: true)
-        let snapshot = SocketSnapshot.take(
-            from: socketSource.makeSource(procfs: procfs, logger: logger), demand: demand, deadline: nil)
-        let sockets = snapshot.counts.listenerSockets
-        // One listing, read by a person: every process is read, with no budget.
-        let owners = OwnerResolver(procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup").owners(of: sockets)
-            .owners
-        let listeners = ListedListener.list(
-            sockets, owners: owners, classifier: PortClassifier(registry: registry), policy: policy)
-        return (listeners, snapshot.outcomes.compactMap(\.failure))
+        ListenerListing.take(
+            from: socketSource.makeSource(procfs: procfs, logger: logger), tables: collectorOptions.tables,
+            owners: OwnerResolver(procRoot: procfs, cgroupRoot: hostPaths.cgroup),
+            classifier: PortClassifier(registry: registry),
+            policy: try makePolicyReloader(logger: logger).store.current)
     }
+
+    /// Where the host's procfs and sysfs are, as the flags say.
+    var hostPaths: HostPaths { HostPaths(procfs: procfs, sysfs: sysfs) }
 
     /// The embedded registry, or the one in `--registry.file`.
     func loadRegistry() throws -> IANARegistry {
@@ -201,7 +197,7 @@ struct CollectionOptions: ParsableArguments {
             classifier: PortClassifier(registry: registry), options: collectorOptions, buildInfo: .current,
             sinkStatistics: sinkStatistics, policy: policy.store,
             owners: OwnerResolver(
-                procRoot: procfs, cgroupRoot: sysfs + "/fs/cgroup", maxDescriptors: ownerMaxDescriptors),
+                procRoot: procfs, cgroupRoot: hostPaths.cgroup, maxDescriptors: ownerMaxDescriptors),
             procRoot: procfs,
             privilegeNoticeLevel: oneShot ? .debug : .warning,
             namespaceScanner: NamespaceScanner(procRoot: procfs), logger: logger,

@@ -30,10 +30,12 @@ struct LookupCommand: AsyncParsableCommand {
     /// Prints the lookups; exits 1 when a name is not in the registry.
     func run() async throws {
         let logger = collection.bootstrapLogging()
-        let registry = try collection.loadRegistry()
-        let records =
-            try collection.registryFile.map { path throws(RegistryFileError) in try RegistryCSV.load(path) }
-            ?? RegistryCSV.embedded()
+        // The file is read once: its records give the aliases, and the registry is made from them.
+        let file = try collection.registryFile.map { path throws(RegistryFileError) in
+            try RegistryCSV.load(path)
+        }
+        let records = file ?? RegistryCSV.embedded()
+        let registry = file.map(IANARegistry.init(file:)) ?? IANARegistry.embedded
         let (listeners, _) = try collection.listListeners(registry: registry, logger: logger)
         let lookups = PortLookup.find(
             query, transport: transport?.transport, in: records, registry: registry, listeners: listeners)

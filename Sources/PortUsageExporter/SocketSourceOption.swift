@@ -42,6 +42,6 @@ enum SocketSourceOption: String, ExpressibleByArgument, CaseIterable {
     private static func isDefaultProcfs(_ path: String) -> Bool {
         var trimmed = Substring(path)
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        return trimmed == "/proc"
+        return trimmed == Substring(HostPaths.standard.procfs)
     }
 }

@@ -38,7 +38,7 @@ public final class PortUsageCollector: Sendable {
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
         processMetrics: ProcessMetrics = ProcessMetrics(), sinkStatistics: [SinkStatistics] = [],
         policy: PolicyStore = PolicyStore(policy: nil), owners: OwnerResolver = OwnerResolver(),
-        procRoot: String = "/proc", privilegeNoticeLevel: Logger.Level = .warning,
+        procRoot: String = HostPaths.standard.procfs, privilegeNoticeLevel: Logger.Level = .warning,
         namespaceScanner: NamespaceScanner = NamespaceScanner(), logger: Logger,
         advice: @escaping CollectionAdvice = { _ in nil }
     ) {

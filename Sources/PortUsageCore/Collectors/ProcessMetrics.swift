@@ -15,7 +15,7 @@ public struct ProcessMetrics: Sendable {
     /// The system boot time (`btime` of `/proc/stat`), read once: it does not change while the system runs.
     private let bootTime: Result<Double, any Error>
 
-    public init(procRoot: String = "/proc") {
+    public init(procRoot: String = HostPaths.standard.procfs) {
         self.procRoot = procRoot
         bootTime = Result { try Self.readBootTime(procRoot: procRoot) }
     }

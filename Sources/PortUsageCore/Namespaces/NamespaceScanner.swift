@@ -27,7 +27,10 @@ public struct NamespaceScanner: Sendable {
     /// Where `ip netns` bind-mounts named namespaces.
     public var namedDirectory: String
 
-    public init(procRoot: String = "/proc", namedDirectory: String = "/run/netns") {
+    public init(
+        procRoot: String = HostPaths.standard.procfs,
+        namedDirectory: String = HostPaths.standard.namedNamespaces
+    ) {
         self.procRoot = procRoot
         self.namedDirectory = namedDirectory
     }

@@ -28,7 +28,7 @@ public final class CgroupUnits: Sendable {
 
     /// Maps ids under `root`, or under `root/unified` on a host that mounts cgroup v1 at `root` and the v2
     /// hierarchy (whose ids sock_diag reports) beside it.
-    public init(root: String = "/sys/fs/cgroup", rewalkInterval: Duration = .seconds(10)) {
+    public init(root: String = HostPaths.standard.cgroup, rewalkInterval: Duration = .seconds(10)) {
         let isVersion2 = access(root + "/cgroup.controllers", F_OK) == 0
         let unified = root + "/unified"
         self.root = !isVersion2 && access(unified + "/cgroup.controllers", F_OK) == 0 ? unified : root

@@ -40,8 +40,10 @@ public final class OwnerResolver: Sendable {
 
     /// A resolver reading processes under `procRoot`, at most `maxDescriptors` of their descriptors per
     /// resolution, and cgroups under `cgroupRoot`.
-    public init(procRoot: String = "/proc", cgroupRoot: String = "/sys/fs/cgroup", maxDescriptors: Int = .max)
-    {
+    public init(
+        procRoot: String = HostPaths.standard.procfs, cgroupRoot: String = HostPaths.standard.cgroup,
+        maxDescriptors: Int = .max
+    ) {
         users = UserNames()
         units = CgroupUnits(root: cgroupRoot)
         processes = SocketProcesses(procRoot: procRoot, maxDescriptors: maxDescriptors)

@@ -61,7 +61,7 @@ public final class SocketProcesses: Sendable {
     private let descriptorsRead = Atomic(0)
 
     /// Reads processes under `procRoot`, at most `maxDescriptors` descriptors per lookup.
-    public init(procRoot: String = "/proc", maxDescriptors: Int = .max) {
+    public init(procRoot: String = HostPaths.standard.procfs, maxDescriptors: Int = .max) {
         self.procRoot = procRoot
         self.maxDescriptors = maxDescriptors
     }

@@ -114,9 +114,12 @@ extension IANARegistry {
     /// Loads a registry from an IANA CSV file (`--registry.file`), a regular file of at most
     /// ``maximumFileBytes``.
     public static func load(csvFile path: String) throws(RegistryFileError) -> IANARegistry {
-        let csv = try RegistryCSV.load(path)
-        return IANARegistry(
-            records: csv.records, source: .file, updated: csv.updated, recordCount: csv.recordCount)
+        IANARegistry(file: try RegistryCSV.load(path))
+    }
+
+    /// The registry of a CSV file read before (`lookup` keeps the records too, for their aliases).
+    public init(file csv: RegistryCSV) {
+        self.init(records: csv.records, source: .file, updated: csv.updated, recordCount: csv.recordCount)
     }
 }
 

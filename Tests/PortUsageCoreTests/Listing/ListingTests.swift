@@ -1,3 +1,4 @@
+import PortUsageTestSupport
 import Testing
 
 @testable import PortUsageCore
@@ -92,5 +93,22 @@ struct ListingTests {
             "x11", transport: nil, in: RegistryCSV.embedded(), registry: .embedded, listeners: [])
         #expect(lookups.count == PortLookup.maximumPorts)
         #expect(lookups.first?.port == 6000 && lookups.first?.transport == .tcp)
+    }
+
+    /// The captured tables: every listening socket once, the `SO_REUSEPORT` pair as two, sorted by port,
+    /// judged by the policy.
+    @Test func theListingOfTheCapturedTables() {
+        var policy = PortPolicy()
+        policy.watchedRanges = [.user]
+        let (listeners, failures) = ListenerListing.take(
+            from: ProcNetSource(procRoot: Fixtures.procRoot), tables: SocketTable.allCases,
+            owners: OwnerResolver(procRoot: Fixtures.procRoot, cgroupRoot: Fixtures.procRoot + "/none"),
+            classifier: Self.classifier, policy: policy)
+        #expect(failures.isEmpty)
+        let tcp = listeners.filter { $0.transport == .tcp }.map(\.port)
+        #expect(tcp == [2024, 17001, 17002, 17003, 17004, 17005, 17005])
+        let udp = listeners.filter { $0.transport == .udp }.map(\.port)
+        #expect(udp == [17011, 17012, 17013, 17014])
+        #expect(listeners.allSatisfy { $0.expected == false })
     }
 }
