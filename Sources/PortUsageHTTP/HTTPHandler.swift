@@ -1,9 +1,9 @@
 import NIOCore
 import NIOHTTP1
-import PortUsageCore
 import PortUsageWebConfig
 
-/// Answers one connection's requests: metrics, landing page, health, readiness and reload.
+/// Answers one connection's requests: authenticates each (when users are configured), finds its route
+/// in the table, and writes the route's response, streaming a metrics body as the client reads.
 ///
 /// Requests arrive one at a time (the pipeline handler queues pipelined ones); a request's body is ignored.
 /// While the connection has too many response bytes unsent, the next request waits, so a client that
@@ -12,26 +12,25 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// A header that tells the compressor in front of this handler to leave a response alone.
-    static let skipCompressionHeader = "x-port-usage-identity"
+    /// What every connection's handler shares.
+    struct Configuration: Sendable {
+        let routes: RouteTable
+        /// Nil when no users are configured.
+        let authenticator: RequestAuthenticator?
+        /// Added to every response (`http_server_config.headers`).
+        let responseHeaders: [ResponseHeader]
+    }
 
-    private let routes: Routes
+    private let configuration: Configuration
     private let connection: ConnectionGuard
     private var request: HTTPRequestHead?
     /// A whole request that waits for the connection to drain its unsent responses.
     private var waiting: HTTPRequestHead?
     /// The `/metrics` body being written, while the client has not read enough to take the rest.
-    private var streaming: StreamedBody?
-    /// The bytes of one piece of a streamed body, reused from piece to piece.
-    private var piece: [UInt8] = []
+    private var streaming: StreamedBodyWriter?
 
-    private struct StreamedBody {
-        var exposition: ExpositionStream
-        var keepAlive: Bool
-    }
-
-    init(routes: Routes, connection: ConnectionGuard) {
-        self.routes = routes
+    init(configuration: Configuration, connection: ConnectionGuard) {
+        self.configuration = configuration
         self.connection = connection
     }
 
@@ -46,7 +45,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             request = nil
             connection.requestReceived()
             if context.channel.isWritable {
-                authenticate(head, context: context)
+                handle(head, context: context)
             } else {
                 waiting = head
             }
@@ -58,175 +57,59 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             writeStreamedBody(context: context)
         } else if context.channel.isWritable, let head = waiting {
             waiting = nil
-            authenticate(head, context: context)
+            handle(head, context: context)
         }
         context.fireChannelWritabilityChanged()
     }
 
-    /// Answers 401 unless the request's basic-auth credentials are right (when users are configured); only
-    /// a pair not seen recently runs bcrypt, on its own worker.
-    private func authenticate(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard let (authenticator, worker) = routes.authentication else {
-            return respond(to: head, context: context)
-        }
-        let authorization = head.headers.first(name: "Authorization")
-        if let accepted = authenticator.cachedDecision(authorization: authorization) {
-            return decide(accepted, head, context: context)
+    /// Answers 401 unless the request's credentials are accepted, else routes it.
+    private func handle(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard let authenticator = configuration.authenticator else {
+            return route(head, context: context)
         }
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        worker.run(
-            on: context.eventLoop, { authenticator.verify(authorization: authorization) },
-            then: { result in
-                let (handler, context) = bound.value
-                handler.decide((try? result.get()) ?? false, head, context: context)
-            })
-    }
-
-    private func decide(_ accepted: Bool, _ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard accepted else {
-            var headers = HTTPHeaders()
-            headers.add(name: "WWW-Authenticate", value: "Basic")
-            return send(
-                .plain(.unauthorized, "Unauthorized\n", headers: headers), for: head, context: context)
+        authenticator.check(head, on: context.eventLoop) { accepted in
+            let (handler, context) = bound.value
+            guard accepted else {
+                return handler.send(
+                    .plain(.unauthorized, "Unauthorized\n", headers: RequestAuthenticator.challenge),
+                    for: head,
+                    context: context)
+            }
+            handler.route(head, context: context)
         }
-        respond(to: head, context: context)
     }
 
-    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+    /// Answers the request by its route, or 404 or 405 when the table has none for it.
+    private func route(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let target = RequestTarget(head.uri)
-        let allowed: [HTTPMethod] = target.path == "/-/reload" ? [.POST] : [.GET, .HEAD]
-        guard allowed.contains(head.method) else {
-            var headers = HTTPHeaders()
-            headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
+        switch configuration.routes.resolve(path: target.path, method: head.method) {
+        case .route(let route):
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            route.handle(Route.Request(head: head, target: target, eventLoop: context.eventLoop)) {
+                response in
+                let (handler, context) = bound.value
+                handler.send(response, for: head, context: context)
+            }
+        case .methodNotAllowed(let allowed):
+            let headers: HTTPHeaders = ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]
             send(
                 .plain(.methodNotAllowed, "Method Not Allowed\n", headers: headers), for: head,
                 context: context)
-            return
-        }
-        switch target.path {
-        case "/-/reload":
-            reload(for: head, context: context)
-        case routes.telemetryPath:
-            let format = ExpositionFormat.negotiate(accept: head.headers.first(name: "Accept"))
-            let selection: CollectorFilter.Selection
-            do {
-                selection = try CollectorFilter.selection(
-                    for: target, enabled: routes.coalescer.collectorNames,
-                    known: CollectorName.allCases.map(\.rawValue))
-            } catch {
-                return send(.plain(.badRequest, error.message + "\n"), for: head, context: context)
-            }
-            respondWithScrape(to: head, context: context) { scrape in
-                var scrape = scrape
-                if case .only(let collectors) = selection { scrape = scrape.keeping(collectors: collectors) }
-                return Response(
-                    status: .ok, contentType: format.contentType,
-                    body: .exposition(ExpositionStream(scrape.families, format: format)))
-            }
-        case "/":
-            respondWithScrape(to: head, context: context) { [landingPage = routes.landingPage] scrape in
-                var headers = HTTPHeaders()
-                headers.add(name: "Content-Security-Policy", value: LandingPage.contentSecurityPolicy)
-                return Response(
-                    status: .ok, contentType: "text/html; charset=utf-8",
-                    body: .bytes(ByteBuffer(string: landingPage.render(scrape))), headers: headers)
-            }
-        case "/-/healthy":
-            if let problem = routes.health.problem() {
-                send(.plain(.serviceUnavailable, "Unhealthy: \(problem)\n"), for: head, context: context)
-            } else {
-                send(.plain(.ok, "Healthy\n"), for: head, context: context)
-            }
-        case "/-/ready":
-            send(.plain(.ok, "Ready\n"), for: head, context: context)
-        default:
+        case .notFound:
             send(.plain(.notFound, "Not Found\n"), for: head, context: context)
-        }
-    }
-
-    /// Runs the reload action on the reload worker: 200 when it succeeded, 500 with the reason when not.
-    /// Refused unless the lifecycle API is on, and refused for cross-site requests.
-    private func reload(for head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard let action = routes.reload else {
-            send(.plain(.forbidden, "Lifecycle API is not enabled.\n"), for: head, context: context)
-            return
-        }
-        guard !CrossSiteCheck.isCrossSite(head.headers) else {
-            send(.plain(.forbidden, "Cross-site requests are refused.\n"), for: head, context: context)
-            return
-        }
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        routes.reloadWorker.run(
-            on: context.eventLoop, action,
-            then: { result in
-                let (handler, context) = bound.value
-                switch result {
-                case .success:
-                    handler.send(.plain(.ok, ""), for: head, context: context)
-                case .failure(let error):
-                    handler.send(
-                        .plain(.internalServerError, "failed to reload config: \(error)\n"), for: head,
-                        context: context)
-                }
-            })
-    }
-
-    private func respondWithScrape(
-        to head: HTTPRequestHead, context: ChannelHandlerContext,
-        render: @escaping @Sendable (Scrape) -> Response
-    ) {
-        guard routes.requests.enter() else {
-            let limit = routes.requests.limit
-            send(
-                .plain(
-                    .serviceUnavailable,
-                    "Limit of concurrent requests reached (\(limit)), try again later.\n"),
-                for: head, context: context)
-            return
-        }
-        let timeout = routes.scrapeTimeout(
-            requested: head.headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds"))
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        routes.coalescer.scrape(on: context.eventLoop, timeout: timeout) {
-            [requests = routes.requests] scrape in
-            requests.leave()
-            let (handler, context) = bound.value
-            handler.send(render(scrape), for: head, context: context)
         }
     }
 
     private func send(_ response: Response, for request: HTTPRequestHead, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
-        let isHead = request.method == .HEAD
-        // A streamed body has no length: to an HTTP/1.0 client it ends with the connection.
-        let streamed = !isHead && response.body.isExposition
-        let keepAlive =
-            request.isKeepAlive && !(streamed && (request.version.major, request.version.minor) < (1, 1))
-        var headers = response.headers
-        for header in routes.responseHeaders { headers.replaceOrAdd(name: header.name, value: header.value) }
-        headers.replaceOrAdd(name: "Content-Type", value: response.contentType)
-        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let (head, keepAlive) = response.head(answering: request, adding: configuration.responseHeaders)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
         switch response.body {
-        case .bytes(let body):
-            headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
-            if isHead || body.readableBytes < 1024 {
-                headers.add(name: Self.skipCompressionHeader, value: "1")
-            }
-        case .exposition(let exposition):
-            if isHead {
-                headers.replaceOrAdd(name: "Content-Length", value: String(exposition.encodedSize()))
-                headers.add(name: Self.skipCompressionHeader, value: "1")
-            }
-        }
-        let responseHead = HTTPResponseHead(
-            version: request.version, status: response.status, headers: headers)
-        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
-        switch response.body {
-        case .bytes(let body) where !isHead:
+        case .bytes(let body) where request.method != .HEAD:
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        case .exposition(let exposition) where !isHead:
-            streaming = StreamedBody(exposition: exposition, keepAlive: keepAlive)
+        case .exposition(let exposition) where request.method != .HEAD:
+            streaming = StreamedBodyWriter(exposition, keepAlive: keepAlive)
             return writeStreamedBody(context: context)
         default:
             break
@@ -234,17 +117,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         end(keepAlive: keepAlive, context: context)
     }
 
-    /// Writes pieces of the streamed body while the connection takes them (the kernel's send buffer
-    /// included); the rest waits until the client has read enough to make the channel writable again.
+    /// Writes what the connection takes of the streamed body now, and ends the response once all is written
+    /// (unless the connection closed meanwhile).
     private func writeStreamedBody(context: ChannelHandlerContext) {
-        while var body = streaming, context.channel.isWritable {
-            piece.removeAll(keepingCapacity: true)
-            body.exposition.append(upTo: ExpositionStream.pieceSize, to: &piece)
-            streaming = body.exposition.isComplete ? nil : body
-            let buffer = context.channel.allocator.buffer(bytes: piece)
-            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-            if body.exposition.isComplete { end(keepAlive: body.keepAlive, context: context) }
+        guard let writer = streaming, writer.writeWhileWritable(context: context), streaming === writer else {
+            return
         }
+        streaming = nil
+        end(keepAlive: writer.keepAlive, context: context)
     }
 
     private func end(keepAlive: Bool, context: ChannelHandlerContext) {
@@ -262,35 +142,5 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
-    }
-}
-
-/// A response before it is written.
-struct Response: Sendable {
-    /// What a response carries.
-    enum Body: Sendable {
-        /// Bytes written at once.
-        case bytes(ByteBuffer)
-        /// A metrics exposition, written a piece at a time as the client reads (chunked).
-        case exposition(ExpositionStream)
-
-        var isExposition: Bool {
-            if case .exposition = self { return true }
-            return false
-        }
-    }
-
-    var status: HTTPResponseStatus
-    var contentType: String
-    var body: Body
-    var headers = HTTPHeaders()
-
-    static func plain(_ status: HTTPResponseStatus, _ text: String, headers: HTTPHeaders = HTTPHeaders())
-        -> Response
-    {
-        Response(
-            status: status, contentType: "text/plain; charset=utf-8", body: .bytes(ByteBuffer(string: text)),
-            headers: headers
-        )
     }
 }

@@ -18,7 +18,8 @@ public struct ListenError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The HTTP server for `/metrics`, the landing page and the health endpoints, on one event-loop thread,
-/// with one worker thread for collections, one for reloads and, with basic auth, one for bcrypt.
+/// with one worker thread for collections, one for the answers to collections that overrun, one for
+/// reloads and, with basic auth, one for bcrypt.
 ///
 /// As a ``Service`` it serves until graceful shutdown: then it stops accepting, closes idle connections,
 /// lets in-flight requests finish for up to ``Configuration/shutdownGrace``, closes the rest and stops.
@@ -71,14 +72,15 @@ public final class MetricsServer: Service, Sendable {
     }
 
     private let configuration: Configuration
-    private let collector: PortUsageCollector
+    private let collector: any ScrapeSource
     private let landingPage: LandingPage
     private let logger: Logger
     private let running = NIOLockedValueBox<Running?>(nil)
 
-    /// Prepares the server; no thread, socket or other resource exists until ``start()``.
+    /// Prepares the server to answer scrapes from `collector`; no thread, socket or other resource exists
+    /// until ``start()``.
     public init(
-        configuration: Configuration, collector: PortUsageCollector, buildInfo: BuildInfo, logger: Logger
+        configuration: Configuration, collector: any ScrapeSource, buildInfo: BuildInfo, logger: Logger
     ) {
         self.configuration = configuration
         self.collector = collector
@@ -106,26 +108,36 @@ public final class MetricsServer: Service, Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let gate = LoopGate()
         let collectionWorker = BlockingWorker(gate: gate)
+        let fallbackWorker = BlockingWorker(gate: gate)
         let reloadWorker = BlockingWorker(gate: gate)
-        let authentication = configuration.authenticator.map { ($0, BlockingWorker(gate: gate)) }
+        let authenticator = configuration.authenticator.map {
+            RequestAuthenticator(authenticator: $0, worker: BlockingWorker(gate: gate))
+        }
         let limits = configuration.limits
-        let coalescer = ScrapeCoalescer(collector: collector, worker: collectionWorker)
-        let routes = Routes(
-            telemetryPath: configuration.telemetryPath, coalescer: coalescer, landingPage: landingPage,
-            reload: configuration.reload, reloadWorker: reloadWorker,
+        let coalescer = ScrapeCoalescer(
+            source: collector, worker: collectionWorker, fallbackWorker: fallbackWorker)
+        let scrapes = ScrapeEndpoints(
+            coalescer: coalescer, landingPage: landingPage,
             requests: RequestLimiter(limit: limits.maxRequests),
+            configuredTimeout: limits.scrapeTimeout)
+        let lifecycle = LifecycleEndpoints(
             health: HealthCheck(
                 coalescer: coalescer, reloadWorker: reloadWorker,
                 stuckAfter: TimeAmount(limits.scrapeTimeout * 3)),
-            limits: limits, authentication: authentication, responseHeaders: configuration.responseHeaders)
+            reloadAction: configuration.reload, reloadWorker: reloadWorker)
+        let handler = HTTPHandler.Configuration(
+            routes: .exporter(
+                telemetryPath: configuration.telemetryPath, scrapes: scrapes, lifecycle: lifecycle),
+            authenticator: authenticator, responseHeaders: configuration.responseHeaders)
         let tracker = ConnectionTracker(limit: limits.maxConnections, logger: logger)
         var started = Running(
             group: group, channels: [], gate: gate,
-            workers: [collectionWorker, reloadWorker] + (authentication.map { [$0.1] } ?? []),
+            workers: [collectionWorker, fallbackWorker, reloadWorker]
+                + (authenticator.map { [$0.worker] } ?? []),
             tracker: tracker, coalescer: coalescer)
         do {
             for address in configuration.listenAddresses {
-                let channel = try await bind(address, group: group, routes: routes, tracker: tracker)
+                let channel = try await bind(address, group: group, handler: handler, tracker: tracker)
                 started.channels.append(channel)
                 let bound = ListenAddress(
                     host: address.host ?? channel.localAddress?.ipAddress,
@@ -165,10 +177,10 @@ public final class MetricsServer: Service, Sendable {
     }
 
     private func bind(
-        _ address: ListenAddress, group: MultiThreadedEventLoopGroup, routes: Routes,
+        _ address: ListenAddress, group: MultiThreadedEventLoopGroup, handler: HTTPHandler.Configuration,
         tracker: ConnectionTracker
     ) async throws -> any Channel {
-        let bootstrap = makeBootstrap(group: group, routes: routes, tracker: tracker)
+        let bootstrap = makeBootstrap(group: group, handler: handler, tracker: tracker)
         do {
             if let host = address.host {
                 return try await bootstrap.bind(host: host, port: address.port).get()
@@ -198,10 +210,10 @@ public final class MetricsServer: Service, Sendable {
 
     /// Every option here is one an unprivileged process may set: TCP_NODELAY is at level IPPROTO_TCP (at
     /// SOL_SOCKET the same number is SO_DEBUG, which needs CAP_NET_ADMIN).
-    private func makeBootstrap(group: MultiThreadedEventLoopGroup, routes: Routes, tracker: ConnectionTracker)
-        -> ServerBootstrap
-    {
-        let limits = routes.limits
+    private func makeBootstrap(
+        group: MultiThreadedEventLoopGroup, handler: HTTPHandler.Configuration, tracker: ConnectionTracker
+    ) -> ServerBootstrap {
+        let limits = configuration.limits
         let tls = configuration.tls
         let acceptErrors = AcceptErrorHandler(tracker: tracker, logger: logger)
         return ServerBootstrap(group: group)
@@ -240,13 +252,13 @@ public final class MetricsServer: Service, Sendable {
                         ConnectionGuard.HeadObserver(connection: connection), position: .after(decoder))
                     try pipeline.addHandler(
                         HTTPResponseCompressor { head, _ in
-                            guard head.headers.contains(name: HTTPHandler.skipCompressionHeader) else {
+                            guard head.headers.contains(name: Response.skipCompressionHeader) else {
                                 return .compressIfPossible
                             }
-                            head.headers.remove(name: HTTPHandler.skipCompressionHeader)
+                            head.headers.remove(name: Response.skipCompressionHeader)
                             return .doNotCompress
                         })
-                    try pipeline.addHandler(HTTPHandler(routes: routes, connection: connection))
+                    try pipeline.addHandler(HTTPHandler(configuration: handler, connection: connection))
                 }
             }
     }

@@ -7,7 +7,9 @@ import Synchronization
 /// and answers a scrape whose collection overruns its timeout without the socket collectors.
 ///
 /// A collection that overruns (a read stuck in the kernel) is not abandoned: later scrapes wait for it in
-/// turn, each up to its own timeout, and the first scrape after it ends starts a fresh one.
+/// turn, each up to its own timeout, and the first scrape after it ends starts a fresh one. The answer to
+/// an overrun is collected on a fallback worker: it reads files too (the process metrics), which must not
+/// block the event loop, and the collection worker is the one that is stuck.
 final class ScrapeCoalescer: Sendable {
     typealias Completion = @Sendable (Scrape) -> Void
 
@@ -25,18 +27,19 @@ final class ScrapeCoalescer: Sendable {
         var nextWaiter = 0
     }
 
-    private let collector: PortUsageCollector
+    /// What scrapes collect from.
+    let source: any ScrapeSource
     private let worker: BlockingWorker
+    private let fallbackWorker: BlockingWorker
     private let state = NIOLockedValueBox(State())
     private let started = Atomic<Int>(0)
 
-    init(collector: PortUsageCollector, worker: BlockingWorker) {
-        self.collector = collector
+    /// Collects from `source` on `worker`, and answers overruns on `fallbackWorker`.
+    init(source: any ScrapeSource, worker: BlockingWorker, fallbackWorker: BlockingWorker) {
+        self.source = source
         self.worker = worker
+        self.fallbackWorker = fallbackWorker
     }
-
-    /// The collectors that run, by name.
-    var collectorNames: [String] { collector.collectorNames }
 
     /// How many collections have been started; scrapes that joined one do not count.
     var collectionsStarted: Int { started.load(ordering: .relaxed) }
@@ -58,10 +61,16 @@ final class ScrapeCoalescer: Sendable {
             return state.nextWaiter
         }
         let timer = eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
-            let overrun = state.withLockedValue { $0.inFlight?.waiters.removeValue(forKey: waiter) }
-            guard let overrun else { return }
-            let seconds = Double(timeout.nanoseconds) / 1e9
-            overrun.completion(collector.collectWithoutSockets(because: "timed out after \(seconds) s"))
+            // Still waiting (not answered by the collection, nor abandoned at shutdown): answer without it.
+            let overran = state.withLockedValue { $0.inFlight?.waiters.removeValue(forKey: waiter) != nil }
+            guard overran else { return }
+            let reason = "timed out after \(Double(timeout.nanoseconds) / 1e9) s"
+            fallbackWorker.run(
+                on: eventLoop, { [source] in source.collectWithoutSockets(because: reason) },
+                then: { result in
+                    guard case .success(let scrape) = result else { return }
+                    completion(scrape)
+                })
         }
         let startsCollection = state.withLockedValue { state in
             let startsCollection = state.inFlight == nil
@@ -72,7 +81,7 @@ final class ScrapeCoalescer: Sendable {
         guard startsCollection else { return }
         started.add(1, ordering: .relaxed)
         let deadline = ContinuousClock.now + .nanoseconds(timeout.nanoseconds)
-        worker.run(on: eventLoop, { [collector] in collector.collect(deadline: deadline) }, then: finish)
+        worker.run(on: eventLoop, { [source] in source.collect(deadline: deadline) }, then: finish)
     }
 
     /// Hands a finished collection to every scrape still waiting for it.

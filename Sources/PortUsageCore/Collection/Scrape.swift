@@ -3,6 +3,12 @@ public struct CollectorOutcome: Sendable, Equatable {
     public var collector: String
     public var success: Bool
     public var durationSeconds: Double
+
+    public init(collector: String, success: Bool, durationSeconds: Double) {
+        self.collector = collector
+        self.success = success
+        self.durationSeconds = durationSeconds
+    }
 }
 
 /// Everything one collection produced: the metric families for the sinks, and the classified listeners for
@@ -18,6 +24,19 @@ public struct Scrape: Sendable {
     /// The positions in ``families`` of each collector's families; the families outside them (the
     /// exporter's own, the sinks' and the policy's) belong to no collector.
     public var collectorFamilies: [String: Range<Int>] = [:]
+
+    public init(
+        families: [MetricFamily], listeners: [ListenerSeries] = [], owners: [ListenerOwnership] = [],
+        policy: PortPolicy? = nil, outcomes: [CollectorOutcome] = [],
+        collectorFamilies: [String: Range<Int>] = [:]
+    ) {
+        self.families = families
+        self.listeners = listeners
+        self.owners = owners
+        self.policy = policy
+        self.outcomes = outcomes
+        self.collectorFamilies = collectorFamilies
+    }
 
     /// The scrape as if only `collectors` had run, as node_exporter answers `collect[]`: the families of
     /// the other collectors are left out, and so are their samples of the per-collector series
