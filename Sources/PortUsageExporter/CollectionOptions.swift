@@ -184,7 +184,7 @@ struct CollectionOptions: ParsableArguments {
     /// A one-shot command (`push`, `textfile`, run from cron) says only at debug level that other users'
     /// process names are not readable: it would say so on every run.
     func makeCollector(
-        logger: Logger, policy: PolicyReloader, sinkStatistics: [SinkStatistics] = [], oneShot: Bool = false
+        logger: Logger, policy: PolicyReloader, oneShot: Bool = false
     ) throws -> PortUsageCollector {
         let registry = try loadRegistry()
         for flag in deprecatedFlags {
@@ -195,7 +195,7 @@ struct CollectionOptions: ParsableArguments {
         return PortUsageCollector(
             source: socketSource.makeSource(procfs: procfs, logger: logger),
             classifier: PortClassifier(registry: registry), options: collectorOptions, buildInfo: .current,
-            sinkStatistics: sinkStatistics, policy: policy.store,
+            policy: policy.store,
             owners: OwnerResolver(
                 procRoot: procfs, cgroupRoot: hostPaths.cgroup, maxDescriptors: ownerMaxDescriptors),
             procRoot: procfs,

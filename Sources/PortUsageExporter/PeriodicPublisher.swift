@@ -2,10 +2,11 @@ import Logging
 import PortUsageCore
 import ServiceLifecycle
 
-/// Publishes to one sink at a fixed interval until graceful shutdown; a failure is logged and the
-/// schedule goes on.
+/// Publishes the shared collection to one sink at a fixed interval until graceful shutdown; a failure is
+/// logged and the schedule goes on.
 struct PeriodicPublisher: Service {
     let sink: any MetricsSink
+    let collection: SharedCollection
     let interval: Duration
     let logger: Logger
 
@@ -17,7 +18,8 @@ struct PeriodicPublisher: Service {
             var deadline = clock.now
             while !Task.isCancelled {
                 do {
-                    try await sink.publish()
+                    let collection = collection
+                    try await sink.publish(await runBlocking { collection.collect() })
                 } catch is CancellationError {
                     return
                 } catch {

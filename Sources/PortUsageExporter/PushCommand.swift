@@ -18,13 +18,10 @@ struct PushCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = collection.bootstrapLogging()
-        let statistics = SinkStatistics(names: SinkStatistics.pushNames)
-        guard let pusher = try push.makePusher(statistics: statistics, logger: logger) else { return }
-        let sink = PushSink(
-            pusher: pusher,
-            collector: try collection.makeCollector(
-                logger: logger, policy: collection.makePolicyReloader(logger: logger), oneShot: true))
-        try await sink.publish()
+        guard let pusher = try push.makePusher(logger: logger) else { return }
+        let collector = try collection.makeCollector(
+            logger: logger, policy: collection.makePolicyReloader(logger: logger), oneShot: true)
+        try await PushSink(pusher: pusher).publish(await runBlocking { collector.collect() })
         logger.info("pushed", metadata: ["url": "\(pusher.group.redactedURL)", "method": "\(pusher.method)"])
     }
 }

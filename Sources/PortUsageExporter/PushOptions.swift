@@ -93,14 +93,14 @@ struct PushOptions: ParsableArguments {
     }
 
     /// The pusher these flags describe, or nil without `--push.url`.
-    func makePusher(statistics: SinkStatistics, logger: Logger) throws -> Pusher? {
+    func makePusher(logger: Logger) throws -> Pusher? {
         guard let group = try group() else { return nil }
         let settings = CurlHTTPClient.Settings(
             timeout: timeout, basicAuth: try basicAuth(), caFile: caFile, certFile: certFile, keyFile: keyFile
         )
         return Pusher(
             group: group, method: method, client: CurlHTTPClient(settings: settings),
-            retry: RetryPolicy(maxRetries: retries), statistics: statistics, logger: logger)
+            retry: RetryPolicy(maxRetries: retries), logger: logger)
     }
 
     /// The group `--push.url`, `--push.job` and `--push.grouping` name, or nil without `--push.url`.

@@ -48,32 +48,28 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = collection.bootstrapLogging()
-        let pushStatistics = SinkStatistics(names: SinkStatistics.pushNames)
-        let textfileStatistics = SinkStatistics(names: SinkStatistics.textfileNames)
-        let pusher = try push.makePusher(statistics: pushStatistics, logger: logger)
+        let pusher = try push.makePusher(logger: logger)
         let writer = try textfile.makeWriter()
         let policy = try collection.makePolicyReloader(logger: logger)
         let descriptors = OpenFilesLimit.raise(logger: logger)
         let serverConfiguration = try web.serverConfiguration(
             reload: policy.reload, descriptors: descriptors, logger: logger)
-        let collector = try collection.makeCollector(
-            logger: logger, policy: policy,
-            sinkStatistics: (pusher == nil ? [] : [pushStatistics])
-                + (writer == nil ? [] : [textfileStatistics]))
+        let collector = try collection.makeCollector(logger: logger, policy: policy)
         IANARegistry.releaseEmbeddedText()
         MallocTuning.releaseFreedMemory()
         var schedules: [(any MetricsSink, Duration)] = []
-        if let writer {
-            let sink = TextfileSink(writer: writer, collector: collector, statistics: textfileStatistics)
-            try await sink.publish()
-            schedules.append((sink, textfileInterval ?? .seconds(15)))
-        }
-        if let pusher, let pushInterval {
-            schedules.append((PushSink(pusher: pusher, collector: collector), pushInterval))
+        if let writer { schedules.append((TextfileSink(writer: writer), textfileInterval ?? .seconds(15))) }
+        if let pusher, let pushInterval { schedules.append((PushSink(pusher: pusher), pushInterval)) }
+        // Every sink publishes from one collection path; their own counts come with each collection.
+        let sinks = schedules.map(\.0)
+        let shared = SharedCollection(collector: collector, sinkFamilies: { sinks.flatMap(\.families) })
+        if let (textfileSink, _) = schedules.first(where: { $0.0 is TextfileSink }) {
+            // The file exists from the start, as node_exporter's textfile collector expects.
+            try await textfileSink.publish(await runBlocking { shared.collect() })
         }
 
         let server = MetricsServer(
-            configuration: serverConfiguration, collector: collector, buildInfo: .current, logger: logger)
+            configuration: serverConfiguration, collector: shared, buildInfo: .current, logger: logger)
         logger.info(
             "starting port_usage_exporter",
             metadata: [
@@ -84,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "open_files_limit": "\(descriptors)",
             ])
         let publishers: [any Service] = schedules.map { sink, interval in
-            PeriodicPublisher(sink: sink, interval: interval, logger: logger)
+            PeriodicPublisher(sink: sink, collection: shared, interval: interval, logger: logger)
         }
         var services: [any Service] = [server, HangupReloader(policy: policy)] + publishers
         if collector.tracksChanges && collection.changePollInterval > .zero {

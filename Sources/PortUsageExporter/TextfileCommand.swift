@@ -18,14 +18,9 @@ struct TextfileCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = collection.bootstrapLogging()
         guard let writer = try textfile.makeWriter() else { return }
-        let statistics = SinkStatistics(names: SinkStatistics.textfileNames)
-        let sink = TextfileSink(
-            writer: writer,
-            collector: try collection.makeCollector(
-                logger: logger, policy: collection.makePolicyReloader(logger: logger), oneShot: true),
-            statistics: statistics
-        )
-        try await sink.publish()
+        let collector = try collection.makeCollector(
+            logger: logger, policy: collection.makePolicyReloader(logger: logger), oneShot: true)
+        try await TextfileSink(writer: writer).publish(await runBlocking { collector.collect() })
         logger.debug("wrote textfile", metadata: ["path": "\(writer.path)"])
     }
 }

@@ -11,18 +11,18 @@ public struct Pusher: Sendable {
     public let method: PushMethod
     private let client: CurlHTTPClient
     private let retry: RetryPolicy
-    private let statistics: SinkStatistics
+    /// What this pusher has done: requests by result, the last one's duration, the last success.
+    public let statistics = SinkStatistics(names: SinkStatistics.pushNames)
     private let logger: Logger
 
     public init(
         group: PushgatewayGroup, method: PushMethod, client: CurlHTTPClient, retry: RetryPolicy,
-        statistics: SinkStatistics, logger: Logger
+        logger: Logger
     ) {
         self.group = group
         self.method = method
         self.client = client
         self.retry = retry
-        self.statistics = statistics
         self.logger = logger
     }
 

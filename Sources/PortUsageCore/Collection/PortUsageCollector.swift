@@ -3,7 +3,7 @@ import Synchronization
 
 /// Runs one collection per call: reads the socket tables the enabled collectors need into one
 /// ``SocketSnapshot``, classifies the listeners, runs every enabled collector with timing, and adds the
-/// exporter's own metrics and the statistics of the sinks that publish the collections (push, textfile).
+/// exporter's own metrics. Serve mode shares its collections among the sinks (``SharedCollection``).
 ///
 /// A collector that fails is reported by `port_usage_scrape_collector_success` = 0 and logged (once, until
 /// its error changes); the others are still served.
@@ -13,7 +13,6 @@ public final class PortUsageCollector: Sendable {
     private let options: CollectorOptions
     private let collectors: [(CollectorName, any Collector)]
     private let buildInfo: BuildInfo
-    private let sinkStatistics: [SinkStatistics]
     private let policy: PolicyStore
     private let log: RepeatSuppressingLog
     private let advice: CollectionAdvice
@@ -36,7 +35,7 @@ public final class PortUsageCollector: Sendable {
 
     public init(
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
-        processMetrics: ProcessMetrics = ProcessMetrics(), sinkStatistics: [SinkStatistics] = [],
+        processMetrics: ProcessMetrics = ProcessMetrics(),
         policy: PolicyStore = PolicyStore(policy: nil), owners: OwnerResolver = OwnerResolver(),
         procRoot: String = HostPaths.standard.procfs, privilegeNoticeLevel: Logger.Level = .warning,
         namespaceScanner: NamespaceScanner = NamespaceScanner(), logger: Logger,
@@ -51,7 +50,6 @@ public final class PortUsageCollector: Sendable {
         self.classifier = classifier
         self.options = options
         self.buildInfo = buildInfo
-        self.sinkStatistics = sinkStatistics
         self.policy = policy
         let log = RepeatSuppressingLog(logger: logger)
         self.log = log
@@ -190,7 +188,7 @@ public final class PortUsageCollector: Sendable {
         }
         families += SelfMetrics(buildInfo: buildInfo, registry: classifier.registry).families(
             outcomes: outcomes, skippedInput: recordSkippedInput(snapshot), sources: sources())
-        families += sinkStatistics.flatMap { $0.families() } + self.policy.families()
+        families += self.policy.families()
         log.logger.debug(
             "collected",
             metadata: [

@@ -1,21 +1,20 @@
-/// Publishes each collection to a file for node_exporter's textfile collector, counting writes.
+/// Publishes collections to a file for node_exporter's textfile collector, counting writes.
 public struct TextfileSink: MetricsSink {
     public let name = "textfile"
     private let writer: TextfileWriter
-    private let collector: PortUsageCollector
-    private let statistics: SinkStatistics
+    private let statistics = SinkStatistics(names: SinkStatistics.textfileNames)
 
-    public init(writer: TextfileWriter, collector: PortUsageCollector, statistics: SinkStatistics) {
+    public init(writer: TextfileWriter) {
         self.writer = writer
-        self.collector = collector
-        self.statistics = statistics
     }
 
-    /// Collects, then replaces the file atomically; throws ``FileSystemError`` when the write fails.
-    public func publish() async throws {
-        let (writer, collector, statistics) = (writer, collector, statistics)
+    public var families: [MetricFamily] { statistics.families() }
+
+    /// Replaces the file atomically with `scrape`'s families, off the cooperative pool; throws
+    /// ``FileSystemError`` when the write fails.
+    public func publish(_ scrape: Scrape) async throws {
+        let (writer, statistics, families) = (writer, statistics, scrape.families)
         let result = await runBlocking {
-            let families = collector.collect().families
             let clock = ContinuousClock()
             let start = clock.now
             let result = Result { () throws(FileSystemError) in try writer.write(families) }

@@ -1,0 +1,77 @@
+import Dispatch
+import Logging
+import PortUsageTestSupport
+import Synchronization
+import Testing
+
+@testable import PortUsageCore
+
+/// A fixed source that holds every read until released, and counts its reads.
+final class GatedSource: SocketSource {
+    let reads = Atomic<Int>(0)
+    let gate = DispatchSemaphore(value: 0)
+    let fixed = FixedListenerSource()
+
+    func kind(for table: SocketTable) -> SocketSourceKind { .procfs }
+
+    func selectsInKernel(_ table: SocketTable) -> Bool { false }
+
+    func read<Consumer: SocketRecordConsumer>(
+        _ table: SocketTable, selection: SocketSelection, deadline: ContinuousClock.Instant?,
+        into consumer: inout Consumer
+    ) throws(SocketSourceError) -> TableReadReport {
+        reads.add(1, ordering: .relaxed)
+        gate.wait()
+        gate.signal()
+        return try fixed.read(table, selection: selection, deadline: deadline, into: &consumer)
+    }
+}
+
+/// Serve mode's one collection path: sinks that ask at the same moment share one read of the tables, and
+/// every collection carries the sinks' own families.
+@Suite("shared collection")
+struct SharedCollectionTests {
+    private func shared(_ source: some SocketSource, sinkFamilies: @escaping @Sendable () -> [MetricFamily])
+        -> SharedCollection
+    {
+        SharedCollection(
+            collector: PortUsageCollector(
+                source: source, classifier: PortClassifier(registry: .embedded),
+                options: CollectorOptions(enabled: [.listeners], tables: [.tcp]),
+                buildInfo: BuildInfo(version: "1", revision: "r", swiftVersion: "6"),
+                logger: Logger(label: "t")),
+            sinkFamilies: sinkFamilies)
+    }
+
+    @Test func callersThatArriveDuringACollectionShareIt() async {
+        let source = GatedSource()
+        let collection = shared(source, sinkFamilies: { [] })
+        let counts = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<3 {
+                group.addTask { await runBlocking { collection.collect() }.listeners.count }
+            }
+            // Every caller is in before the one read is let go: one runs it, two wait.
+            for _ in 0..<2000 where collection.waitingCallers < 2 {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            source.gate.signal()
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(counts == [1, 1, 1])
+        #expect(collection.collectionsStarted == 1)
+        #expect(source.reads.load(ordering: .relaxed) == 1)
+        _ = collection.collect()
+        #expect(collection.collectionsStarted == 2)
+    }
+
+    @Test func everyCollectionCarriesTheSinksFamilies() {
+        let sink = SinkStatistics(names: SinkStatistics.pushNames)
+        sink.record(success: true, durationSeconds: 0.5, finishedAt: 100)
+        let collection = shared(FixedListenerSource(), sinkFamilies: { sink.families() })
+        let names = Set(collection.collect().families.map(\.name))
+        #expect(names.contains("port_usage_push_requests_total"))
+        #expect(names.contains("port_usage_listeners"))
+        let fallback = Set(collection.collectWithoutSockets(because: "test").families.map(\.name))
+        #expect(fallback.contains("port_usage_push_last_success_timestamp_seconds"))
+    }
+}
