@@ -20,16 +20,7 @@ struct ScrapeSourceTests {
                 listenAddresses: [ListenAddress(host: "127.0.0.1", port: 0)], telemetryPath: "/fake-metrics",
                 limits: ServerLimits(scrapeTimeout: scrapeTimeout), shutdownGrace: .milliseconds(500)),
             collector: source, buildInfo: buildInfo, logger: Logger(label: "test"))
-        let port = try await server.start()[0].port!
-        do {
-            try await body(port)
-        } catch {
-            source.release()
-            await server.shutdown()
-            throw error
-        }
-        source.release()
-        await server.shutdown()
+        try await withRunning(server, release: source.release, body)
     }
 
     @Test func theSourcesCollectionIsServedAtTheTelemetryPath() async throws {

@@ -1,31 +1,9 @@
-import Dispatch
 import Logging
 import PortUsageTestSupport
 import Synchronization
 import Testing
 
 @testable import PortUsageCore
-
-/// A fixed source that holds every read until released, and counts its reads.
-final class GatedSource: SocketSource {
-    let reads = Atomic<Int>(0)
-    let gate = DispatchSemaphore(value: 0)
-    let fixed = FixedListenerSource()
-
-    func kind(for table: SocketTable) -> SocketSourceKind { .procfs }
-
-    func selectsInKernel(_ table: SocketTable) -> Bool { false }
-
-    func read<Consumer: SocketRecordConsumer>(
-        _ table: SocketTable, selection: SocketSelection, deadline: ContinuousClock.Instant?,
-        into consumer: inout Consumer
-    ) throws(SocketSourceError) -> TableReadReport {
-        reads.add(1, ordering: .relaxed)
-        gate.wait()
-        gate.signal()
-        return try fixed.read(table, selection: selection, deadline: deadline, into: &consumer)
-    }
-}
 
 /// Serve mode's one collection path: sinks that ask at the same moment share one read of the tables, and
 /// every collection carries the sinks' own families.
@@ -44,7 +22,7 @@ struct SharedCollectionTests {
     }
 
     @Test func callersThatArriveDuringACollectionShareIt() async {
-        let source = GatedSource()
+        let source = CountingSource(held: true)
         let collection = shared(source, sinkFamilies: { [] })
         let counts = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<3 {
@@ -54,12 +32,12 @@ struct SharedCollectionTests {
             for _ in 0..<2000 where collection.waitingCallers < 2 {
                 try? await Task.sleep(for: .milliseconds(5))
             }
-            source.gate.signal()
+            source.release()
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(counts == [1, 1, 1])
         #expect(collection.collectionsStarted == 1)
-        #expect(source.reads.load(ordering: .relaxed) == 1)
+        #expect(source.calls.load(ordering: .relaxed) == 1)
         _ = collection.collect()
         #expect(collection.collectionsStarted == 2)
     }
