@@ -25,8 +25,6 @@ let package = Package(
         .target(name: "CBuildInfo"),
         .target(name: "CNamespaces"),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        // libxcrypt's crypt_r, for bcrypt in basic auth (crypt.h; Glibc exposes only non-reentrant crypt).
-        .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
         // libcurl's header only, without pkg-config: pkg-config's -lcurl would make libcurl (and the ~30
         // libraries it pulls in, 6 MiB resident) a load-time dependency. CurlShim dlopens libcurl.so.4 on
         // the first push instead, so an exporter that never pushes never maps it.
@@ -53,6 +51,9 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(name: "CurlShim", dependencies: ["CCurl"]),
+        // libxcrypt's crypt_r, for bcrypt in basic auth (crypt.h, Debian libcrypt-dev; Glibc exposes only
+        // non-reentrant crypt), dlopened on first use like libcurl: libxcrypt is LGPL and not on every host.
+        .target(name: "CryptShim"),
         .target(
             name: "PortUsagePush",
             dependencies: ["CurlShim", "PortUsageCore", .product(name: "Logging", package: "swift-log")],
@@ -65,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "PortUsageWebConfig",
-            dependencies: ["CCrypt", "PortUsageCore", "PortUsagePolicy"],
+            dependencies: ["CryptShim", "PortUsageCore", "PortUsagePolicy"],
             swiftSettings: strictSwift
         ),
         .executableTarget(
