@@ -24,7 +24,10 @@ let package = Package(
     targets: [
         .target(name: "CBuildInfo"),
         .target(name: "CNamespaces"),
-        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // libyaml (yaml.h in /usr/include, -lyaml from the module map), without pkg-config: its
+        // -L/usr/lib/<triplet> would come before the release link's --sysroot directories and bind the
+        // binary to this machine's glibc (see scripts/lib.sh).
+        .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
         // libcurl's header only, without pkg-config: pkg-config's -lcurl would make libcurl (and the ~30
         // libraries it pulls in, 6 MiB resident) a load-time dependency. CurlShim dlopens libcurl.so.4 on
         // the first push instead, so an exporter that never pushes never maps it.
