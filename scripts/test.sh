@@ -2,7 +2,7 @@
 # The whole test suite: installs what is missing (Debian: prometheus for promtool and the server,
 # prometheus-pushgateway, prometheus-node-exporter, openssl, systemd for systemd-analyze; util-linux,
 # bubblewrap, libseccomp2 and the system python3 to run the exporter under the deployments' security
-# settings; binutils, debootstrap, podman, lintian and dpkg for the release tests; chromium to load the
+# settings; binutils, debootstrap, podman, runc, lintian and dpkg for the release tests; chromium to load the
 # landing page in a real browser; iproute2 for ss; PyPI, in .build/venv: Tests/e2e/requirements.txt),
 # checks formatting, builds, then runs the
 # Swift tests (plain, under ThreadSanitizer, under AddressSanitizer with leak detection), a short fuzz run
@@ -22,7 +22,7 @@ ensure_apt prometheus:promtool prometheus:prometheus prometheus-pushgateway:prom
   prometheus-node-exporter:prometheus-node-exporter openssl:openssl systemd:systemd-analyze \
   python3:/usr/bin/python3 util-linux:setpriv bubblewrap:bwrap chromium:chromium iproute2:ss \
   "libseccomp2:/usr/lib/$(uname -m)-linux-gnu/libseccomp.so.2" binutils:readelf debootstrap:debootstrap \
-  podman:podman lintian:lintian dpkg:dpkg-deb
+  podman:podman runc:runc lintian:lintian dpkg:dpkg-deb
 python3 -c 'import venv, ensurepip' 2>/dev/null || install_apt python3-venv
 
 venv=.build/venv

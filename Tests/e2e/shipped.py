@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO
+from conftest import BINARY, REPO
 
 SHIPPED = os.environ.get("PUE_SHIPPED") == "1"
 shipped_only = pytest.mark.skipif(not SHIPPED, reason="tests the release binary (PUE_SHIPPED=1, scripts/test.sh)")
@@ -22,6 +22,13 @@ def debian_root(suite):
                             timeout=1200)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def run_script(name, *args, env=None, timeout=900):
+    """Runs scripts/`name` with PUE_BINARY naming the binary under test, which the packaging scripts copy
+    (and ask for its shell completions) instead of building one."""
+    return subprocess.run([REPO / "scripts" / name, *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PUE_BINARY": str(BINARY), **(env or {})})
 
 
 def in_root(root, *binds):

@@ -1,7 +1,7 @@
 """The container image (Deploy/container/Dockerfile, FROM scratch) built by scripts/build-image.sh with podman
 from the shipped binary, no registry involved, and run as the DaemonSet runs it: read-only, as 65534, on the
 host's network. It serves /metrics with a listener the test holds on the host."""
-import os
+import resource
 import socket
 import subprocess
 import time
@@ -11,19 +11,20 @@ import pytest
 import yaml
 
 from conftest import BINARY, REPO, free_port, samples_in
-from shipped import shipped_only
+from shipped import run_script, shipped_only
 
 pytestmark = shipped_only
 
 
 def podman(*args, timeout=120):
-    return subprocess.run(["podman", *args], capture_output=True, text=True, timeout=timeout)
+    """podman with runc, which also runs on hosts with cgroup v1 and v2 controllers mixed, where crun
+    refuses to."""
+    return subprocess.run(["podman", "--runtime", "runc", *args], capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
 def image():
-    result = subprocess.run([REPO / "scripts" / "build-image.sh", "podman"], capture_output=True, text=True,
-                            timeout=600, env={**os.environ, "PUE_BINARY": str(BINARY)})
+    result = run_script("build-image.sh", "podman")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return result.stdout.strip().splitlines()[-1]
 
@@ -46,8 +47,12 @@ def test_runs_read_only_as_65534_on_the_host_network_and_sees_a_held_listener(im
         held.listen(1)
         port = free_port()
         name = f"pue-test-{port}"
+        # Explicit limits: podman's defaults (1048576 files) need CAP_SYS_RESOURCE, which a sandboxed
+        # runner may not have.
+        files = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
         started = podman("run", "--detach", "--rm", "--name", name, "--read-only", "--user", "65534:65534",
-                         "--network", "host", "--cap-drop", "ALL", image, f"--web.listen-address=127.0.0.1:{port}")
+                         "--network", "host", "--cap-drop", "ALL", "--ulimit", f"nofile={files}:{files}",
+                         "--ulimit", "nproc=4096:4096", image, f"--web.listen-address=127.0.0.1:{port}")
         assert started.returncode == 0, started.stderr
         try:
             text = scrape_when_ready(f"http://127.0.0.1:{port}", name)

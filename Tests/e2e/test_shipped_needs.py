@@ -16,8 +16,9 @@ ALLOWED_NEEDED = {"libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "li
                   LOADERS[platform.machine()]}
 
 
-def binutils(*args):
-    return subprocess.run([*args, str(BINARY)], capture_output=True, text=True, check=True, timeout=60).stdout
+def binutils(*args, path=BINARY):
+    """What a binutils command says of the ELF file at `path` (read, not run)."""
+    return subprocess.run([*args, str(path)], capture_output=True, text=True, check=True, timeout=60).stdout
 
 
 def glibc_versions(text):
