@@ -31,14 +31,16 @@ def run_script(name, *args, env=None, timeout=900):
                           env={**os.environ, "PUE_BINARY": str(BINARY), **(env or {})})
 
 
-def in_root(root, *binds):
+def in_root(root, *binds, hidden=()):
     """The command prefix that runs a program in `root`, as nobody:nogroup through the root's own setpriv:
     the root's /usr and /etc, a fresh /proc of the host's PID and network namespaces (the exporter sees the
     host's sockets), private /tmp and /dev, and `binds` (host paths: the binary, the test's files) read-only
-    at the same paths. Nothing of the host's libraries is visible."""
+    at the same paths; the files `hidden` (paths in the root) read as empty. Nothing of the host's
+    libraries is visible."""
     return ["bwrap", "--ro-bind", f"{root}/usr", "/usr", "--ro-bind", f"{root}/etc", "/etc",
             *(arg for name in ("bin", "sbin", "lib", "lib64") for arg in ("--symlink", f"usr/{name}", f"/{name}")),
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--die-with-parent",
             *(arg for path in binds for arg in ("--ro-bind", str(path), str(path))),
+            *(arg for path in hidden for arg in ("--ro-bind", "/dev/null", str(path))),
             "--", "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all",
             "--bounding-set=-all", "--no-new-privs"]

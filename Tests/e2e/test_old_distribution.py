@@ -1,7 +1,7 @@
 """The shipped binary in a bare Debian 11 (glibc 2.31, `debootstrap --variant=minbase`: no libyaml, no
-libcurl): it starts, serves /metrics with a listener the test holds, applies a
-policy, checks a bcrypt user (libcrypt.so.1 is part of minbase), and `push` fails at start with one line
-naming libcurl."""
+libcurl): it starts, serves /metrics with a listener the test holds, applies a policy, checks a bcrypt user
+(libcrypt.so.1 is part of minbase), and `push` fails at start with one line naming libcurl, as basic auth
+does with libcrypt hidden."""
 import base64
 import platform
 import socket
@@ -68,6 +68,18 @@ def test_checks_a_bcrypt_user(bullseye, exporter_tmp):
         assert status(f"http://127.0.0.1:{port}/metrics", good) == 200
         assert status(f"http://127.0.0.1:{port}/metrics", bad) == 401
         assert status(f"http://127.0.0.1:{port}/metrics", {}) == 401
+
+
+def test_basic_auth_without_libcrypt_is_one_line_naming_it(bullseye, exporter_tmp):
+    config = exporter_tmp / "web.yml"
+    config.write_text("basic_auth_users:\n  alice: '$2y$04$" + "a" * 53 + "'\n")
+    libcrypt = f"/{LIBRARIES}/libcrypt.so.1"
+    args = exporter_command(f"--web.listen-address=127.0.0.1:{free_port()}", f"--web.config.file={config}",
+                            prefix=in_root(bullseye, BINARY, exporter_tmp, hidden=[libcrypt]))
+    result = subprocess.run(args, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{config}: basic_auth_users: libcrypt (libcrypt.so.1" in lines[0], result.stderr
 
 
 def status(url, headers):
