@@ -7,7 +7,7 @@
 # so that a linker given --sysroot=ROOT never reaches the host's libraries through one.
 #
 # The cache is $PUE_CACHE, else /var/cache/port_usage_exporter as root, else
-# ${XDG_CACHE_HOME:-~/.cache}/port_usage_exporter. Needs root (debootstrap, chroot) and debootstrap.
+# ${XDG_CACHE_HOME:-~/.cache}/port_usage_exporter. Making one needs root (sudo) and debootstrap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -18,6 +18,8 @@ if [ -z "${PUE_CACHE:-}" ]; then
 fi
 root="$PUE_CACHE/$suite-minbase${packages:+-$(printf '%s' "$packages" | sha256sum | cut -c1-12)}"
 if [ ! -f "$root/.complete" ]; then
+  # debootstrap needs root: made once, through sudo for a user (then readable, owned by root).
+  [ "$(id -u)" -ne 0 ] && exec sudo PUE_CACHE="$PUE_CACHE" "$0" "$@"
   ensure_apt debootstrap:debootstrap
   rm -rf "$root.partial"
   mkdir -p "$PUE_CACHE"
