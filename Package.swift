@@ -24,6 +24,7 @@ let package = Package(
     targets: [
         .target(name: "CBuildInfo"),
         .target(name: "CNamespaces"),
+        .target(name: "CRelocations"),
         // libyaml (yaml.h in /usr/include, -lyaml from the module map), without pkg-config: its
         // -L/usr/lib/<triplet> would come before the release link's --sysroot directories and bind the
         // binary to this machine's glibc (see scripts/lib.sh).
@@ -76,6 +77,7 @@ let package = Package(
             name: "PortUsageExporter",
             dependencies: [
                 "CBuildInfo",
+                "CRelocations",
                 "PortUsageCore",
                 "PortUsageHTTP",
                 "PortUsagePush",
