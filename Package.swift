@@ -24,9 +24,11 @@ let package = Package(
     targets: [
         .target(name: "CBuildInfo"),
         .target(name: "CNamespaces"),
-        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        // libxcrypt's crypt_r, for bcrypt in basic auth (crypt.h; Glibc exposes only non-reentrant crypt).
-        .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
+        .target(name: "CRelocations"),
+        // libyaml (yaml.h in /usr/include, -lyaml from the module map), without pkg-config: its
+        // -L/usr/lib/<triplet> would come before the release link's --sysroot directories and bind the
+        // binary to this machine's glibc (see scripts/lib.sh).
+        .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
         // libcurl's header only, without pkg-config: pkg-config's -lcurl would make libcurl (and the ~30
         // libraries it pulls in, 6 MiB resident) a load-time dependency. CurlShim dlopens libcurl.so.4 on
         // the first push instead, so an exporter that never pushes never maps it.
@@ -54,6 +56,9 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(name: "CurlShim", dependencies: ["CCurl"]),
+        // libxcrypt's crypt_r, for bcrypt in basic auth (crypt.h, Debian libcrypt-dev; Glibc exposes only
+        // non-reentrant crypt), dlopened on first use like libcurl: libxcrypt is LGPL and not on every host.
+        .target(name: "CryptShim"),
         .target(
             name: "PortUsagePush",
             dependencies: ["CurlShim", "PortUsageCore", .product(name: "Logging", package: "swift-log")],
@@ -69,13 +74,14 @@ let package = Package(
         ),
         .target(
             name: "PortUsageWebConfig",
-            dependencies: ["CCrypt", "PortUsageCore", "PortUsageYAML"],
+            dependencies: ["CryptShim", "PortUsageCore", "PortUsageYAML"],
             swiftSettings: strictSwift
         ),
         .executableTarget(
             name: "PortUsageExporter",
             dependencies: [
                 "CBuildInfo",
+                "CRelocations",
                 "PortUsageCore",
                 "PortUsageHTTP",
                 "PortUsagePush",

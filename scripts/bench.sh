@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_build_deps
 ensure_apt iproute2:ss prometheus-node-exporter:prometheus-node-exporter
+prepare_release_flags
 bin=$(swift build "${release_flags[@]}" --show-bin-path)
 scripts/build-release.sh "$bin/port_usage_exporter.stripped"
 swift build "${release_flags[@]}" --product PortUsageBenchmark
@@ -19,7 +20,7 @@ size=$(stat -c %s "$bin/port_usage_exporter.stripped")
 status=0
 if [ "$size" -le 30000000 ]; then verdict=ok; else verdict="OVER BUDGET"; status=1; fi
 echo "static stripped binary: $(awk "BEGIN { printf \"%.1f\", $size / 1e6 }") MB (budget 30 MB): $verdict"
-# The stripped binary is what ships (Dockerfile), so that is the one measured.
+# The stripped binary is what ships (scripts/package.sh), so that is the one measured.
 "$bin/PortUsageBenchmark" "$@" "$bin/port_usage_exporter.stripped" "$bin/sockdiag_count" \
   "$(command -v prometheus-node-exporter)" || status=$?
 exit "$status"

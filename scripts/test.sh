@@ -2,12 +2,18 @@
 # The whole test suite: installs what is missing (Debian: prometheus for promtool and the server,
 # prometheus-pushgateway, prometheus-node-exporter, openssl, systemd for systemd-analyze; util-linux,
 # bubblewrap, libseccomp2 and the system python3 to run the exporter under the deployments' security
-# settings; chromium to load the landing page in a real browser; iproute2 for ss; PyPI, in .build/venv:
-# Tests/e2e/requirements.txt), checks formatting, builds, then runs the
+# settings; binutils, debootstrap, podman, runc, lintian and dpkg for the release tests; chromium to load the
+# landing page in a real browser; iproute2 for ss; PyPI, in .build/venv: Tests/e2e/requirements.txt),
+# checks formatting, builds, then runs the
 # Swift tests (plain, under ThreadSanitizer, under AddressSanitizer with leak detection), a short fuzz run
 # of the input parsers, and the end-to-end tests: the built binary, unprivileged, against real sockets on
 # loopback, a real Prometheus, Pushgateway and node_exporter, the alert rules (promtool), the dashboard,
-# the deploy files, and the exporter under the systemd unit's and the DaemonSet's security settings.
+# the deploy files, and the exporter under the systemd unit's and the DaemonSet's security settings; then
+# the same end-to-end tests against the release binary as it ships (scripts/build-release.sh), with the
+# tests of its glibc floor and shared libraries, of it in a bare Debian 11 root, of the tarball and Debian
+# package (scripts/package.sh; lintian; installed and purged in Debian 11 and 12 roots) and of the container
+# image (scripts/build-image.sh, podman). The Debian roots (debootstrap) are cached outside the checkout:
+# see scripts/debian-root.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -15,7 +21,8 @@ ensure_build_deps
 ensure_apt prometheus:promtool prometheus:prometheus prometheus-pushgateway:prometheus-pushgateway \
   prometheus-node-exporter:prometheus-node-exporter openssl:openssl systemd:systemd-analyze \
   python3:/usr/bin/python3 util-linux:setpriv bubblewrap:bwrap chromium:chromium iproute2:ss \
-  "libseccomp2:/usr/lib/$(uname -m)-linux-gnu/libseccomp.so.2"
+  "libseccomp2:/usr/lib/$(uname -m)-linux-gnu/libseccomp.so.2" binutils:readelf debootstrap:debootstrap \
+  podman:podman runc:runc lintian:lintian dpkg:dpkg-deb
 python3 -c 'import venv, ensurepip' 2>/dev/null || install_apt python3-venv
 
 venv=.build/venv
@@ -46,17 +53,11 @@ swift test --disable-xctest --sanitize=address --scratch-path .build-asan
 echo "== fuzz smoke (libFuzzer + ASan, 20 s a target)"
 scripts/fuzz.sh 20
 
-echo "== end-to-end tests"
-# As root, the tests run the exporter as nobody, which must reach the binary and the checkout's files. A
-# checkout below a directory nobody cannot enter (/root) is tested from a copy that it can.
-e2e=$PWD
-binary=.build/debug/port_usage_exporter
-if [ "$(id -u)" -eq 0 ] && ! setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$PWD/$binary"; then
-  e2e=$(mktemp -d /tmp/pue-e2e-XXXXXX)
-  trap 'rm -rf "$e2e"' EXIT
-  chmod 0755 "$e2e"
-  echo "nobody cannot reach $PWD: running the end-to-end tests from a copy in $e2e"
-  git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$e2e"
-  install -D -m 0755 "$binary" "$e2e/$binary"
-fi
-(cd "$e2e" && PUE_BINARY="$binary" "$OLDPWD/$venv/bin/python" -m pytest -q -rs -p no:cacheprovider Tests/e2e)
+echo "== end-to-end tests (debug build)"
+scripts/e2e.sh .build/debug/port_usage_exporter
+
+echo "== release build: the shipped binary"
+scripts/build-release.sh .build-release-static/port_usage_exporter
+
+echo "== end-to-end tests (the shipped binary, its packages, image and glibc floor)"
+PUE_SHIPPED=1 scripts/e2e.sh .build-release-static/port_usage_exporter

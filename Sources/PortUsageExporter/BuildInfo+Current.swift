@@ -2,12 +2,10 @@ import CBuildInfo
 import PortUsageCore
 
 extension BuildInfo {
-    /// The release version of the exporter.
-    static let releaseVersion = "0.1.0"
-
-    /// This binary's version, git revision and Swift version (the latter two set by `Package.swift`).
+    /// This binary's version (the file `VERSION`), git revision and Swift version, stamped by
+    /// `scripts/stamp-build-info.sh`.
     static let current = BuildInfo(
-        version: releaseVersion, revision: String(cString: pue_build_revision()),
+        version: String(cString: pue_build_version()), revision: String(cString: pue_build_revision()),
         swiftVersion: String(cString: pue_build_swift_version()))
 
     /// The `--version` text, in node_exporter's shape.

@@ -92,9 +92,11 @@ struct PushOptions: ParsableArguments {
         }
     }
 
-    /// The pusher these flags describe, or nil without `--push.url`.
+    /// The pusher these flags describe, or nil without `--push.url`. Loads libcurl: a host without it
+    /// fails here, at start, with one line, rather than at every push.
     func makePusher(logger: Logger) throws -> Pusher? {
         guard let group = try group() else { return nil }
+        if let problem = CurlHTTPClient.loadLibrary() { throw ConfigurationError("--push.url: \(problem)") }
         let settings = CurlHTTPClient.Settings(
             timeout: timeout, basicAuth: try basicAuth(), caFile: caFile, certFile: certFile, keyFile: keyFile
         )

@@ -122,6 +122,9 @@ struct WebOptions: ParsableArguments {
             }
         }
         if !webConfig.basicAuthUsers.isEmpty {
+            if let problem = BCrypt.loadLibrary() {
+                throw ConfigurationError("\(configFile): basic_auth_users: \(problem)")
+            }
             configuration.authenticator = BasicAuthenticator(users: webConfig.basicAuthUsers)
         }
         configuration.responseHeaders = webConfig.headers

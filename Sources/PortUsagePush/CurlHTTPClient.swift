@@ -43,9 +43,11 @@ public struct CurlHTTPClient: Sendable {
     /// The most response-body bytes kept: enough for an error message, never a large download.
     public static let maxBodyBytes = 4096
 
-    /// Loads libcurl (once per process); nil when it is available, else why not.
+    /// Loads libcurl (once per process); nil when it is available, else a one-line reason naming it.
     public static func loadLibrary() -> String? {
-        ccurl_load().map { String(cString: $0) }
+        ccurl_load().map {
+            "libcurl (libcurl.so.4, Debian package libcurl4) could not be loaded: \(String(cString: $0))"
+        }
     }
 
     public let settings: Settings
@@ -56,10 +58,7 @@ public struct CurlHTTPClient: Sendable {
 
     /// Sends `request` and waits for the answer. Throws ``HTTPTransportError`` when there is none.
     public func send(_ request: HTTPRequest) throws(HTTPTransportError) -> HTTPResponse {
-        if let problem = Self.loadLibrary() {
-            throw HTTPTransportError(
-                "libcurl (libcurl.so.4, Debian package libcurl4) could not be loaded: \(problem)")
-        }
+        if let problem = Self.loadLibrary() { throw HTTPTransportError(problem) }
         guard let handle = ccurl_easy_init() else { throw HTTPTransportError("curl_easy_init failed") }
         defer { ccurl_easy_cleanup(handle) }
         var headers: UnsafeMutablePointer<curl_slist>? = nil

@@ -1,4 +1,4 @@
-import CCrypt
+import CryptShim
 
 #if canImport(Glibc)
     import Glibc
@@ -6,8 +6,16 @@ import CCrypt
     import Musl
 #endif
 
-/// bcrypt through libxcrypt's reentrant `crypt_r` (no Swift bcrypt library needed).
+/// bcrypt through libxcrypt's reentrant `crypt_r` (no Swift bcrypt library needed), loaded from
+/// libcrypt.so.1 on first use (see `Sources/CryptShim`).
 public enum BCrypt {
+    /// Loads libcrypt (once per process); nil when it is available, else a one-line reason naming it.
+    public static func loadLibrary() -> String? {
+        ccrypt_load().map {
+            "libcrypt (libcrypt.so.1, Debian package libcrypt1) could not be loaded: \(String(cString: $0))"
+        }
+    }
+
     /// Whether `hash` has bcrypt's form: `$2a$`, `$2b$` or `$2y$`, a two-digit cost from 04 to 31, `$`, and
     /// 53 characters of bcrypt's base-64 alphabet (22 of salt, 31 of hash).
     public static func isHash(_ hash: String) -> Bool {
@@ -40,12 +48,12 @@ public enum BCrypt {
     /// Whether `password` (bytes, without NUL) hashes to `hash`; compares in time independent of where
     /// they differ. Blocks for the hash's cost: about 50 ms at cost 10.
     public static func verify(password: [UInt8], hash: String) -> Bool {
-        guard !password.contains(0) else { return false }
+        guard !password.contains(0), loadLibrary() == nil else { return false }
         let data = UnsafeMutablePointer<crypt_data>.allocate(capacity: 1)  // about 32 KiB: off the stack
         defer { data.deallocate() }
         memset(data, 0, MemoryLayout<crypt_data>.size)
         let output = (password + [0]).withUnsafeBufferPointer { phrase in
-            phrase.withMemoryRebound(to: CChar.self) { crypt_r($0.baseAddress, hash, data) }
+            phrase.withMemoryRebound(to: CChar.self) { ccrypt_r($0.baseAddress, hash, data) }
         }
         guard let output else { return false }
         return constantTimeEqual(Array(String(cString: output).utf8), Array(hash.utf8))
