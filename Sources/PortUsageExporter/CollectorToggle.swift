@@ -2,7 +2,7 @@ import ArgumentParser
 import PortUsageCore
 
 /// One `--collector.<name>` or `--no-collector.<name>` flag, generated from the collector registry
-/// (``CollectorName``), plus the per-table flags of earlier releases, kept as hidden deprecated aliases.
+/// (``CollectorRegistry/standard``), plus the per-table flags of earlier releases, kept as hidden deprecated aliases.
 struct CollectorToggle: EnumerableFlag, Hashable {
     /// What a toggle switches.
     enum Target: Hashable {
@@ -14,8 +14,11 @@ struct CollectorToggle: EnumerableFlag, Hashable {
     var target: Target
     var enables: Bool
 
-    static var allCases: [CollectorToggle] {
-        let targets = CollectorName.allCases.map(Target.collector) + SocketTable.allCases.map(Target.table)
+    static var allCases: [CollectorToggle] { toggles(for: .standard) }
+
+    /// The toggles of every collector of `registry`, and the deprecated per-table ones.
+    static func toggles(for registry: CollectorRegistry) -> [CollectorToggle] {
+        let targets = registry.names.map(Target.collector) + SocketTable.allCases.map(Target.table)
         return targets.flatMap {
             [CollectorToggle(target: $0, enables: true), CollectorToggle(target: $0, enables: false)]
         }
@@ -34,9 +37,16 @@ struct CollectorToggle: EnumerableFlag, Hashable {
     }
 
     static func help(for value: CollectorToggle) -> ArgumentHelp? {
-        guard case .collector(let collector) = value.target else { return .hidden }
+        help(for: value, in: .standard)
+    }
+
+    /// The help of `value`, from the registration of its collector in `registry`.
+    static func help(for value: CollectorToggle, in registry: CollectorRegistry) -> ArgumentHelp? {
+        guard case .collector(let collector) = value.target,
+            let registration = registry.registration(collector)
+        else { return .hidden }
         guard value.enables else { return ArgumentHelp("Disable the \(collector) collector.") }
-        let state = collector.isEnabledByDefault ? "enabled" : "disabled"
-        return ArgumentHelp("Enable the \(collector) collector: \(collector.summary). (default: \(state))")
+        let state = registration.isEnabledByDefault ? "enabled" : "disabled"
+        return ArgumentHelp("Enable the \(collector) collector: \(registration.summary). (default: \(state))")
     }
 }

@@ -25,30 +25,4 @@ public struct CollectorOptions: Sendable, Equatable {
         self.changeRetention = changeRetention
         self.changeCapacity = changeCapacity
     }
-
-    /// What the enabled collectors need read; no table when no socket collector runs.
-    public var demand: SocketDemand {
-        let readsSockets = !enabled.isDisjoint(with: [
-            .listeners, .connections, .changes, .owners, .sockets, .ephemeral, .netns,
-        ])
-        return SocketDemand(
-            tables: readsSockets ? tables : [], connections: enabled.contains(.connections),
-            everySocket: !enabled.isDisjoint(with: [.sockets, .ephemeral]),
-            listenerSockets: enabled.contains(.owners), localPorts: enabled.contains(.ephemeral))
-    }
-}
-
-extension CollectorOptions {
-    /// What the background poll of the `changes` collector reads: the listeners only.
-    var listenerDemand: SocketDemand {
-        SocketDemand(tables: tables, connections: false, everySocket: false)
-    }
-
-    /// What the `netns` collector reads in each other namespace: its listeners, one by one when their owners
-    /// are wanted.
-    var namespaceDemand: SocketDemand {
-        SocketDemand(
-            tables: tables, connections: false, everySocket: false, listenerSockets: enabled.contains(.owners)
-        )
-    }
 }

@@ -11,7 +11,10 @@ public final class PortUsageCollector: Sendable {
     private let source: any SocketSource
     private let classifier: PortClassifier
     private let options: CollectorOptions
-    private let collectors: [(CollectorName, any Collector)]
+    /// The enabled collectors, by name, sorted.
+    private let collectors: [(name: CollectorName, collector: any Collector)]
+    /// What a collection reads of the host's tables: the union of the collectors' demands.
+    private let demand: SocketDemand
     private let buildInfo: BuildInfo
     private let policy: PolicyStore
     private let log: RepeatSuppressingLog
@@ -21,31 +24,19 @@ public final class PortUsageCollector: Sendable {
     /// the next read of that kind. A scrape and the changes poll keep a hint each: the poll keeps no
     /// listening sockets, and would otherwise leave every scrape without its reservation.
     let sizeHints = Mutex(ReadSizeHints())
-    /// The listener history of the `changes` collector, when it runs.
-    private let history: ListenerHistory?
-    /// The owner resolver of the `owners` collector, when it runs.
-    private let owners: OwnerResolver?
-    /// The level of the one line saying that other users' process names are not readable.
-    private let privilegeNoticeLevel: Logger.Level
-    /// The sweep of the other network namespaces, when the `netns` collector runs.
-    private let namespaces: NamespaceSweep?
-    /// The namespace the host's listeners are keyed with: the exporter's own when namespaces are told
-    /// apart, else none.
+    /// The namespace the host's listeners are keyed with: the exporter's own when a collector tells
+    /// namespaces apart, else none.
     private let hostNamespace: NamespaceID
 
+    /// Makes the collectors of `options.enabled` from `registry` (names it does not know are ignored).
     public init(
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
-        processMetrics: ProcessMetrics = ProcessMetrics(),
+        registry: CollectorRegistry = .standard, processMetrics: ProcessMetrics = ProcessMetrics(),
         policy: PolicyStore = PolicyStore(policy: nil), owners: OwnerResolver = OwnerResolver(),
         procRoot: String = HostPaths.standard.procfs, privilegeNoticeLevel: Logger.Level = .warning,
         namespaceScanner: NamespaceScanner = NamespaceScanner(), logger: Logger,
         advice: @escaping CollectionAdvice = { _ in nil }
     ) {
-        let sweepsNamespaces = options.enabled.contains(.netns)
-        namespaces =
-            sweepsNamespaces
-            ? NamespaceSweep(scanner: namespaceScanner, maximumNamespaces: options.maxNamespaces) : nil
-        hostNamespace = sweepsNamespaces ? NamespaceScanner.ownNamespace() : .untagged
         self.source = source
         self.classifier = classifier
         self.options = options
@@ -53,137 +44,112 @@ public final class PortUsageCollector: Sendable {
         self.policy = policy
         let log = RepeatSuppressingLog(logger: logger)
         self.log = log
-        let history =
-            options.enabled.contains(.changes)
-            ? ListenerHistory(retention: options.changeRetention, capacity: options.changeCapacity) : nil
-        self.history = history
-        self.owners = options.enabled.contains(.owners) ? owners : nil
-        self.privilegeNoticeLevel = privilegeNoticeLevel
         self.advice = advice
-        collectors = options.enabled.sorted().map { name in
-            switch name {
-            case .listeners: (name, ListenersCollector())
-            case .connections: (name, ConnectionsCollector())
-            case .changes: (name, ChangesCollector(history: history!))
-            case .owners: (name, OwnersCollector())
-            case .sockets: (name, SocketsCollector())
-            case .ephemeral: (name, EphemeralCollector(procRoot: procRoot))
-            case .process: (name, ProcessCollector(metrics: processMetrics))
-            case .netns: (name, NetnsCollector())
-            }
+        let setup = CollectorSetup(
+            options: options, procRoot: procRoot, owners: owners, namespaceScanner: namespaceScanner,
+            processMetrics: processMetrics, privilegeNoticeLevel: privilegeNoticeLevel, logger: logger,
+            advice: advice)
+        let collectors = options.enabled.sorted().compactMap { name in
+            registry.registration(name).map { (name: name, collector: $0.make(setup)) }
         }
+        self.collectors = collectors
+        demand = collectors.reduce(SocketDemand.nothing) { $0.union($1.collector.demand) }
+        hostNamespace =
+            collectors.contains { $0.collector.separatesNamespaces }
+            ? NamespaceScanner.ownNamespace() : .untagged
     }
 
     /// The collectors that run, by name.
-    public var collectorNames: [String] { collectors.map(\.0.rawValue) }
+    public var collectorNames: [String] { collectors.map(\.name.rawValue) }
 
     /// Collects now; a socket table still being read at `deadline` fails with a timeout.
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
-        let (snapshot, sweep) = read(
-            options.demand, namespaces: options.namespaceDemand, deadline: deadline, hint: \.scrape)
-        return assemble(snapshot, sweep: sweep, deadline: deadline)
+        var hookSeconds: [CollectorName: Double] = [:]
+        let reading = read(demand, poll: false, deadline: deadline, hint: \.scrape, hookSeconds: &hookSeconds)
+        return assemble(reading, deadline: deadline, hookSeconds: hookSeconds)
     }
 
-    /// Reads what `demand` asks of the host's tables, and `namespaceDemand` of the other namespaces when
-    /// the `netns` collector runs, into one snapshot, and records its listeners in the history.
+    /// Reads what `demand` asks of the host's tables into one snapshot, lets the collectors add what they
+    /// read themselves, and shows them the result; each collector's time in its hooks is added to
+    /// `hookSeconds`.
     private func read(
-        _ demand: SocketDemand, namespaces namespaceDemand: SocketDemand, deadline: ContinuousClock.Instant?,
-        hint: WritableKeyPath<ReadSizeHints, ReadSizeHints.Size>
-    ) -> (SocketSnapshot, (result: NamespaceSweepResult, seconds: Double)?) {
+        _ demand: SocketDemand, poll: Bool, deadline: ContinuousClock.Instant?,
+        hint: WritableKeyPath<ReadSizeHints, ReadSizeHints.Size>, hookSeconds: inout [CollectorName: Double]
+    ) -> CollectionReading {
         var demand = demand
         (demand.expectedListenerKeys, demand.expectedListenerSockets) = sizeHints.withLock {
             ($0[keyPath: hint].keys, $0[keyPath: hint].sockets)
         }
-        var snapshot = SocketSnapshot.take(
+        let snapshot = SocketSnapshot.take(
             from: source, demand: demand, deadline: deadline, namespace: hostNamespace)
         sizeHints.withLock {
             $0[keyPath: hint] = .init(
                 keys: snapshot.counts.listeners.count, sockets: snapshot.counts.listenerSockets.count)
         }
-        let sweep = sweepNamespaces(into: &snapshot, demand: namespaceDemand, deadline: deadline)
-        record(snapshot, sweep: sweep?.result)
-        return (snapshot, sweep)
+        var reading = CollectionReading(snapshot: snapshot)
+        for (name, collector) in collectors {
+            hookSeconds[name, default: 0] += Self.timed {
+                collector.extend(&reading, poll: poll, deadline: deadline)
+            }
+        }
+        for (name, collector) in collectors {
+            hookSeconds[name, default: 0] += Self.timed { collector.observe(reading) }
+        }
+        return reading
     }
 
-    /// Reads the listeners of the other namespaces into `snapshot`, when the `netns` collector runs; with
-    /// the sweep's duration.
-    private func sweepNamespaces(
-        into snapshot: inout SocketSnapshot, demand: SocketDemand, deadline: ContinuousClock.Instant?
-    ) -> (result: NamespaceSweepResult, seconds: Double)? {
-        guard let namespaces else { return nil }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let result = namespaces.sweep(demand: demand, deadline: deadline)
-        snapshot.counts.absorb(result.counts)
-        return (result, (clock.now - start).seconds)
-    }
+    /// Whether a collector wants the listeners read between scrapes, so that ``pollListeners(deadline:)``
+    /// is worth calling.
+    public var tracksChanges: Bool { collectors.contains { $0.collector.pollsListeners } }
 
-    /// Whether the `changes` collector runs, so that ``pollListeners(deadline:)`` is worth calling.
-    public var tracksChanges: Bool { history != nil }
-
-    /// Reads the listeners only and records them in the history of the `changes` collector: the
-    /// background poll between scrapes. Returns the errors of the tables that could not be read, in which
-    /// case nothing was recorded.
+    /// Reads the listeners only and shows them to the collectors (the `changes` collector records them):
+    /// the background poll between scrapes. Returns the errors of the tables that could not be read.
     @discardableResult
     public func pollListeners(deadline: ContinuousClock.Instant? = nil) -> [SocketSourceError] {
-        guard history != nil else { return [] }
-        let (snapshot, _) = read(
-            options.listenerDemand, namespaces: options.listenerDemand, deadline: deadline, hint: \.poll)
-        return snapshot.outcomes.compactMap(\.failure)
-    }
-
-    /// Feeds the history with the snapshot's listeners, when every listener table of the host was read (a
-    /// table that failed would look like all its listeners closing); the listeners of namespaces the sweep
-    /// could not read are left as they were.
-    private func record(_ snapshot: SocketSnapshot, sweep: NamespaceSweepResult?) {
-        guard let history, snapshot.outcomes.allSatisfy({ !$0.coversListeners || $0.failure == nil }) else {
-            return
-        }
-        history.observe(
-            Set(snapshot.counts.listeners.keys), at: WallClock.now(), namespaces: sweep?.labels ?? [:],
-            unread: sweep?.unread ?? [])
+        guard tracksChanges else { return [] }
+        var ignored: [CollectorName: Double] = [:]
+        let reading = read(
+            .listeners(of: demand.tables), poll: true, deadline: deadline, hint: \.poll, hookSeconds: &ignored
+        )
+        return reading.snapshot.outcomes.compactMap(\.failure)
     }
 
     /// Collects everything but the socket tables, which are reported failed for `reason`: the answer to
     /// a scrape whose socket collection overran its timeout.
     public func collectWithoutSockets(because reason: String) -> Scrape {
         assemble(
-            SocketSnapshot.abandoned(options.demand, source: source, reason: reason), sweep: nil,
-            deadline: nil)
+            CollectionReading(snapshot: SocketSnapshot.abandoned(demand, source: source, reason: reason)),
+            deadline: nil, hookSeconds: [:])
     }
 
     private func assemble(
-        _ snapshot: SocketSnapshot, sweep: (result: NamespaceSweepResult, seconds: Double)?,
-        deadline: ContinuousClock.Instant?
+        _ reading: CollectionReading, deadline: ContinuousClock.Instant?, hookSeconds: [CollectorName: Double]
     ) -> Scrape {
         let clock = ContinuousClock()
         let start = clock.now
+        let snapshot = reading.snapshot
         logTableProblems(snapshot)
-        if let sweep { logSweepProblems(sweep.result) }
-        let names = sweep?.result.labels ?? [:]
+        let names = reading.sweep?.labels ?? [:]
         let limits = CardinalityGuard(maxPorts: options.maxPortsPerProtocol, counts: snapshot.counts)
         warnAboutOverflow(limits)
         let policy = policy.current
-        let ownersStart = clock.now
-        let (ownerships, ownerWalk) = resolveOwners(
-            of: snapshot.counts.listenerSockets, limits: limits, namespaces: names,
-            deadline: deadline.map { Self.ownersDeadline(now: ownersStart, collectionDeadline: $0) })
-        let ownersSeconds = (clock.now - ownersStart).seconds
-        let context = CollectionContext(
+        var context = CollectionContext(
             snapshot: snapshot,
             listeners: ListenerSeries.series(
                 of: snapshot.counts, classifier: classifier, limits: limits, policy: policy, namespaces: names
             ),
-            owners: ownerships, policy: policy, limits: limits, namespaces: sweep?.result,
-            ownerWalk: ownerWalk)
+            policy: policy, limits: limits, namespaces: reading.sweep, deadline: deadline)
+        var hookSeconds = hookSeconds
+        for (name, collector) in collectors {
+            hookSeconds[name, default: 0] += Self.timed { collector.prepare(&context) }
+        }
         var families: [MetricFamily] = []
         var collectorFamilies: [String: Range<Int>] = [:]
         let outcomes = collectors.map { name, collector in
             let first = families.count
             var outcome = run(name, collector, context, into: &families)
             collectorFamilies[name.rawValue] = first..<families.count
-            if name == .owners { outcome.durationSeconds += ownersSeconds }
-            if name == .netns { outcome.durationSeconds += sweep?.seconds ?? 0 }
+            outcome.durationSeconds += hookSeconds[name, default: 0]
             return outcome
         }
         families += SelfMetrics(buildInfo: buildInfo, registry: classifier.registry).families(
@@ -201,40 +167,12 @@ public final class PortUsageCollector: Sendable {
             outcomes: outcomes, collectorFamilies: collectorFamilies)
     }
 
-    /// When the owners walk stops, starting at `now` in a collection due by `collectionDeadline`: halfway,
-    /// so that the rest of the collection (series, exposition), whose cost is not known in advance, still
-    /// ends in time.
-    static func ownersDeadline(now: ContinuousClock.Instant, collectionDeadline: ContinuousClock.Instant)
-        -> ContinuousClock.Instant
-    {
-        collectionDeadline <= now ? collectionDeadline : now + (collectionDeadline - now) / 2
-    }
-
-    /// The owners of `sockets` and what their walk left unresolved, saying once why process names are
-    /// missing when processes of other users could not be read.
-    private func resolveOwners(
-        of sockets: [ListenerSocket], limits: CardinalityGuard, namespaces: [NamespaceID: String],
-        deadline: ContinuousClock.Instant?
-    ) -> ([ListenerOwnership], OwnerWalkStatistics?) {
-        guard let owners else { return ([], nil) }
-        let resolved = owners.owners(of: sockets, deadline: deadline)
-        let unreadable = resolved.statistics.unresolved[.permission, default: 0]
-        let subject = "owners privilege"
-        if unreadable > 0 {
-            log.log(
-                privilegeNoticeLevel,
-                "process names of listeners owned by other users are not readable; the process label is empty for them. Reading them needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
-                about: subject, fingerprint: "denied",
-                metadata: [
-                    "unreadable_processes": "\(resolved.deniedProcesses)",
-                    "listeners_without_process": "\(unreadable)",
-                ])
-        } else if resolved.statistics.unresolved.isEmpty {
-            log.clear(subject)
-        }
-        let ownerships = ListenerOwnership.of(
-            sockets, owners: resolved.owners, limits: limits, namespaces: namespaces)
-        return (ownerships, resolved.statistics)
+    /// The seconds `body` took.
+    private static func timed(_ body: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        body()
+        return (clock.now - start).seconds
     }
 
     /// Runs one collector, timed; its duration includes the reads of the tables it needed.
@@ -259,47 +197,12 @@ public final class PortUsageCollector: Sendable {
             }
             log.log(.error, "collector failed", about: "collector \(name)", metadata: metadata)
         }
-        let readSeconds = context.snapshot.outcomes.filter { Self.needs(name, $0) }.reduce(0) {
+        let readSeconds = context.snapshot.outcomes.filter(collector.uses).reduce(0) {
             $0 + $1.durationSeconds
         }
         return CollectorOutcome(
             collector: name.rawValue, success: success,
             durationSeconds: readSeconds + (clock.now - start).seconds)
-    }
-
-    /// Whether collector `name` needed the read of `outcome`.
-    private static func needs(_ name: CollectorName, _ outcome: TableOutcome) -> Bool {
-        switch name {
-        case .listeners, .owners, .changes: outcome.coversListeners
-        case .connections: outcome.table.transport == .tcp
-        case .sockets, .ephemeral: outcome.selection == .everything
-        case .process, .netns: false
-        }
-    }
-
-    /// Says once that namespaces are read from `/proc/PID/net` because they cannot be entered, and that
-    /// namespaces past the limit were not read.
-    private func logSweepProblems(_ sweep: NamespaceSweepResult) {
-        if let failure = sweep.enterFailure {
-            log.log(
-                .warning,
-                "cannot enter network namespaces; their listeners are read from /proc/PID/net of a process in each instead. Entering them needs CAP_SYS_ADMIN",
-                about: "netns enter", metadata: ["err": "\(failure)"])
-        } else {
-            log.clear("netns enter")
-        }
-        guard !sweep.overflow.isEmpty else {
-            log.clear("netns overflow")
-            return
-        }
-        var metadata: Logger.Metadata = [
-            "namespaces": "\(sweep.readings.count + sweep.overflow.count)", "read": "\(sweep.readings.count)",
-        ]
-        if let advice = advice(.tooManyNamespaces) { metadata["advice"] = "\(advice)" }
-        log.log(
-            .warning, "more network namespaces than the limit; the others are not read",
-            about: "netns overflow",
-            fingerprint: "\(sweep.readings.count)", metadata: metadata)
     }
 
     /// Logs unavailable tables at debug level and malformed input as a warning, each once until it changes.
@@ -340,7 +243,7 @@ public final class PortUsageCollector: Sendable {
                 let skipped = (try? outcome.result.get())?.skipped ?? 0
                 totals[SkippedInputKey(source: outcome.source, table: outcome.table), default: 0] += skipped
             }
-            for table in options.demand.tables {
+            for table in demand.tables {
                 totals[SkippedInputKey(source: source.kind(for: table), table: table), default: 0] += 0
             }
             return totals
@@ -348,7 +251,7 @@ public final class PortUsageCollector: Sendable {
     }
 
     private func sources() -> [SocketTable: SocketSourceKind] {
-        Dictionary(uniqueKeysWithValues: options.demand.tables.map { ($0, source.kind(for: $0)) })
+        Dictionary(uniqueKeysWithValues: demand.tables.map { ($0, source.kind(for: $0)) })
     }
 
     private func warnAboutOverflow(_ limits: CardinalityGuard) {

@@ -1,51 +1,30 @@
-/// The registry of collectors: each one's name (as in `--collector.<name>` and the `collector` label),
-/// whether it runs by default, and what it collects.
-public enum CollectorName: String, Sendable, CaseIterable, Comparable {
-    /// Listening sockets per port, classified (`port_usage_listeners`, `port_usage_unexpected_listeners`).
-    case listeners
-    /// Inbound TCP connections per listener port, by state (`port_usage_connections`).
-    case connections
-    /// When each listener was first and last seen, and how often listeners opened and closed
-    /// (`port_usage_listener_first_seen_timestamp_seconds`, ...); polled between scrapes.
-    case changes
-    /// Who owns each listener: user, unit and process (`port_usage_listener_owner_info`).
-    case owners
-    /// Every socket by state (`port_usage_sockets`). Off by default: it makes every table be read whole,
-    /// connections included, which is what the kernel-side selection saves on busy hosts.
-    case sockets
-    /// Ephemeral port pressure (`port_usage_ephemeral_ports_*`). Off by default: like `sockets`, it reads
-    /// every socket.
-    case ephemeral
-    /// The exporter's own `process_*` metrics.
-    case process
-    /// The listeners of every network namespace (containers, pods), with a `netns` label on the listener,
-    /// owner and change series (`port_usage_netns_*`). Off by default: it needs `CAP_SYS_ADMIN`,
-    /// `CAP_SYS_PTRACE` and `CAP_DAC_READ_SEARCH`.
-    case netns
+/// A collector's name, as in `--collector.<name>` and the `collector` label. The names of the built-in
+/// collectors are below; every collector, with its default and summary, is in ``CollectorRegistry``.
+public struct CollectorName: RawRepresentable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
+
+    public var description: String { rawValue }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// Whether the collector runs unless disabled.
-    public var isEnabledByDefault: Bool { self != .sockets && self != .ephemeral && self != .netns }
+    public static let listeners: CollectorName = "listeners"
+    public static let connections: CollectorName = "connections"
+    public static let changes: CollectorName = "changes"
+    public static let owners: CollectorName = "owners"
+    public static let sockets: CollectorName = "sockets"
+    public static let ephemeral: CollectorName = "ephemeral"
+    public static let process: CollectorName = "process"
+    public static let netns: CollectorName = "netns"
 
-    /// One line on what the collector exports.
-    public var summary: String {
-        switch self {
-        case .listeners: "listening sockets per port, by IANA range and assignment"
-        case .connections: "inbound TCP connections per listening port, by state"
-        case .changes:
-            "when each listener was first and last seen, and listener changes, polled between scrapes"
-        case .owners:
-            "the user, unit and process owning each listener; process names need root or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
-        case .sockets: "every socket by state; reads every socket of every table"
-        case .ephemeral:
-            "ephemeral port pressure, host-wide and toward the busiest destination; reads every socket"
-        case .process: "the exporter's own process_* metrics"
-        case .netns:
-            "the listeners of every network namespace (containers, pods), labelled netns; needs CAP_SYS_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
-        }
-    }
+    /// Every collector of the standard registry.
+    public static var allCases: [CollectorName] { CollectorRegistry.standard.names }
 
-    /// The collectors that run by default.
-    public static var defaults: Set<CollectorName> { Set(allCases.filter(\.isEnabledByDefault)) }
+    /// The collectors of the standard registry that run by default.
+    public static var defaults: Set<CollectorName> { CollectorRegistry.standard.defaults }
 }

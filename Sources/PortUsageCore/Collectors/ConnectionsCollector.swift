@@ -18,7 +18,16 @@ struct ConnectionsCollector: Collector {
         }
     }
 
+    static let registration = CollectorRegistration(
+        .connections, enabledByDefault: true, summary: "inbound TCP connections per listening port, by state"
+    ) { ConnectionsCollector(tables: $0.options.tables) }
+
+    let tables: [SocketTable]
     private let labelSets = LabelSetCache<Key>()
+
+    var demand: SocketDemand { SocketDemand(tables: tables, connections: true, everySocket: false) }
+
+    func uses(_ outcome: TableOutcome) -> Bool { outcome.table.transport == .tcp }
 
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
         let tcp = context.snapshot.outcomes.filter { $0.table.transport == .tcp }

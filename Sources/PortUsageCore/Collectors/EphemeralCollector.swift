@@ -1,9 +1,23 @@
 /// Ephemeral port pressure: the size of the range the kernel picks local ports from, the distinct local
 /// ports in it held by sockets, and the most held toward any one destination (remote address and port),
 /// the figure that runs out first. No remote address is ever a label.
+///
+/// Off by default: like `sockets`, it reads every socket.
 struct EphemeralCollector: Collector {
+    static let registration = CollectorRegistration(
+        .ephemeral, enabledByDefault: false,
+        summary: "ephemeral port pressure, host-wide and toward the busiest destination; reads every socket"
+    ) { EphemeralCollector(procRoot: $0.procRoot, tables: $0.options.tables) }
+
     /// The procfs mount point the sysctls are read under.
     let procRoot: String
+    let tables: [SocketTable]
+
+    var demand: SocketDemand {
+        SocketDemand(tables: tables, connections: false, everySocket: true, localPorts: true)
+    }
+
+    func uses(_ outcome: TableOutcome) -> Bool { outcome.selection == .everything }
 
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
         let range = try EphemeralPortRange.read(procRoot: procRoot)

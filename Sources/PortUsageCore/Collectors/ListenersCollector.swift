@@ -2,7 +2,17 @@
 ///
 /// Each series' label text is rendered once and reused while the series exists.
 struct ListenersCollector: Collector {
+    static let registration = CollectorRegistration(
+        .listeners, enabledByDefault: true,
+        summary: "listening sockets per port, by IANA range and assignment"
+    ) { ListenersCollector(tables: $0.options.tables) }
+
+    let tables: [SocketTable]
     private let labelSets = LabelSetCache<ListenerSeries.LabelKey>()
+
+    var demand: SocketDemand { .listeners(of: tables) }
+
+    func uses(_ outcome: TableOutcome) -> Bool { outcome.coversListeners }
 
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
         let sets = labelSets.labelSets(for: context.listeners, key: \.labelKey, labels: \.labels)

@@ -1,9 +1,74 @@
+import Logging
+
 /// `port_usage_netns_*`: the network namespaces whose listeners the collection read, and how.
 ///
 /// The listeners themselves are in `port_usage_listeners`, labelled `netns`. The collector fails when
 /// namespaces were missed: processes whose namespace could not be read (another user's, without
 /// `CAP_SYS_PTRACE`), or a namespace whose tables could not be read.
+///
+/// Off by default: it needs `CAP_SYS_ADMIN`, `CAP_SYS_PTRACE` and `CAP_DAC_READ_SEARCH`. It owns the sweep of
+/// the namespaces and the sock_diag socket kept in each.
 struct NetnsCollector: Collector {
+    static let registration = CollectorRegistration(
+        .netns, enabledByDefault: false,
+        summary:
+            "the listeners of every network namespace (containers, pods), labelled netns; needs CAP_SYS_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
+    ) { NetnsCollector(setup: $0) }
+
+    let sweep: NamespaceSweep
+    /// What a collection reads in each namespace: its listeners, one by one when their owners are wanted.
+    let collectionDemand: SocketDemand
+    /// What the poll between scrapes reads in each namespace: its listeners.
+    let pollDemand: SocketDemand
+    let log: RepeatSuppressingLog
+    let advice: CollectionAdvice
+
+    init(setup: CollectorSetup) {
+        sweep = NamespaceSweep(
+            scanner: setup.namespaceScanner, maximumNamespaces: setup.options.maxNamespaces)
+        pollDemand = .listeners(of: setup.options.tables)
+        var demand = pollDemand
+        demand.listenerSockets = setup.options.enabled.contains(.owners)
+        collectionDemand = demand
+        log = setup.log
+        advice = setup.advice
+    }
+
+    var separatesNamespaces: Bool { true }
+
+    /// Reads the listeners of the other namespaces into the reading.
+    func extend(_ reading: inout CollectionReading, poll: Bool, deadline: ContinuousClock.Instant?) {
+        let result = sweep.sweep(demand: poll ? pollDemand : collectionDemand, deadline: deadline)
+        reading.snapshot.counts.absorb(result.counts)
+        reading.sweep = result
+        if !poll { logProblems(result) }
+    }
+
+    /// Says once that namespaces are read from `/proc/PID/net` because they cannot be entered, and that
+    /// namespaces past the limit were not read.
+    private func logProblems(_ sweep: NamespaceSweepResult) {
+        if let failure = sweep.enterFailure {
+            log.log(
+                .warning,
+                "cannot enter network namespaces; their listeners are read from /proc/PID/net of a process in each instead. Entering them needs CAP_SYS_ADMIN",
+                about: "netns enter", metadata: ["err": "\(failure)"])
+        } else {
+            log.clear("netns enter")
+        }
+        guard !sweep.overflow.isEmpty else {
+            log.clear("netns overflow")
+            return
+        }
+        var metadata: Logger.Metadata = [
+            "namespaces": "\(sweep.readings.count + sweep.overflow.count)", "read": "\(sweep.readings.count)",
+        ]
+        if let advice = advice(.tooManyNamespaces) { metadata["advice"] = "\(advice)" }
+        log.log(
+            .warning, "more network namespaces than the limit; the others are not read",
+            about: "netns overflow",
+            fingerprint: "\(sweep.readings.count)", metadata: metadata)
+    }
+
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
         guard let sweep = context.namespaces else { return }
         var info = [

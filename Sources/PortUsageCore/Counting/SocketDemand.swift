@@ -28,3 +28,24 @@ public struct SocketDemand: Sendable, Equatable {
         self.localPorts = localPorts
     }
 }
+
+extension SocketDemand {
+    /// No table at all: what a collector that reads no socket asks for.
+    public static let nothing = SocketDemand(tables: [], connections: false, everySocket: false)
+
+    /// The listeners of `tables` only (counted, not one by one).
+    public static func listeners(of tables: [SocketTable]) -> SocketDemand {
+        SocketDemand(tables: tables, connections: false, everySocket: false)
+    }
+
+    /// What reads for both `self` and `other`.
+    public func union(_ other: SocketDemand) -> SocketDemand {
+        var tables = self.tables
+        for table in other.tables where !tables.contains(table) { tables.append(table) }
+        return SocketDemand(
+            tables: tables.sorted(), connections: connections || other.connections,
+            everySocket: everySocket || other.everySocket,
+            listenerSockets: listenerSockets || other.listenerSockets,
+            localPorts: localPorts || other.localPorts)
+    }
+}

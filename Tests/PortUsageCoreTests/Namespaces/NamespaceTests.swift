@@ -1,3 +1,4 @@
+import Logging
 import PortUsageTestSupport
 import Testing
 
@@ -184,7 +185,8 @@ struct NamespaceTests {
             snapshot: SocketSnapshot(counts: SocketCounts(), outcomes: []), listeners: [], owners: [],
             policy: nil, limits: CardinalityGuard(maxPorts: 1, counts: SocketCounts()), namespaces: sweep)
         var families: [MetricFamily] = []
-        try NetnsCollector().update(context, into: &families)
+        try NetnsCollector(setup: CollectorSetup(logger: Logger(label: "test"))).update(
+            context, into: &families)
         let statuses = Dictionary(
             uniqueKeysWithValues: families.first { $0.name == "port_usage_netns_namespaces" }!.samples.map {
                 ($0.labels[0].value, $0.value)
@@ -206,7 +208,8 @@ struct NamespaceTests {
         var failed = context
         failed.namespaces = sweep
         let error = #expect(throws: NamespaceSweepFailure.self) {
-            try NetnsCollector().update(failed, into: &families)
+            try NetnsCollector(setup: CollectorSetup(logger: Logger(label: "test"))).update(
+                failed, into: &families)
         }
         #expect(error?.description.contains("CAP_SYS_PTRACE") == true)
         #expect(error?.description.contains("netns blue: sock_diag tcp: setns") == true)

@@ -135,9 +135,9 @@ struct SocketProcessesTests {
     @Test func theWalkMayTakeHalfTheTimeLeftBeforeTheCollectionDeadline() {
         let now = ContinuousClock.now
         #expect(
-            PortUsageCollector.ownersDeadline(now: now, collectionDeadline: now + .seconds(10))
+            OwnersCollector.walkDeadline(now: now, collectionDeadline: now + .seconds(10))
                 == now + .seconds(5))
         let passed = now - .seconds(1)
-        #expect(PortUsageCollector.ownersDeadline(now: now, collectionDeadline: passed) == passed)
+        #expect(OwnersCollector.walkDeadline(now: now, collectionDeadline: passed) == passed)
     }
 }
