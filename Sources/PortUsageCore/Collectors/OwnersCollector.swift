@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 
 /// `port_usage_listener_owner_info`: one series per listener key and distinct owner (user, unit, process),
 /// to join with `port_usage_listeners` on `protocol, family, port, exposure`. Never a pid: it would churn.
