@@ -54,8 +54,10 @@ do {
     if memoryOnly {
         for shape in memoryShapes {
             print("\n## population \(shape.name): \(shape.summary)")
-            try PopulationRun(shape, runs: 3, exporter: exporter, reference: reference, nodeExporter: nodeExporter)
-                .printMemory()
+            try PopulationRun(
+                shape, runs: 3, exporter: exporter, reference: reference, nodeExporter: nodeExporter
+            )
+            .printMemory()
         }
         exit(0)
     }
