@@ -55,7 +55,7 @@ struct OwnersCollector: Collector {
             log.clear(subject)
         }
         context.owners = ListenerOwnership.of(
-            sockets, owners: resolved.owners, limits: context.limits,
+            sockets, owner: resolved.owner(of:), limits: context.limits,
             namespaces: context.namespaces?.labels ?? [:])
         context.ownerWalk = resolved.statistics
     }
