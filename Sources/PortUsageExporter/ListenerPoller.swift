@@ -19,7 +19,7 @@ struct ListenerPoller: Service {
             while !Task.isCancelled {
                 let deadline = clock.now + interval
                 let errors = await lane.run { collector.pollListeners(deadline: deadline) }
-                if errors.isEmpty == failing {
+                if let errors, errors.isEmpty == failing {
                     failing = !errors.isEmpty
                     if failing {
                         logger.warning(

@@ -71,7 +71,7 @@ public final class OwnerResolver: Sendable {
     }
 
     /// The owners of `sockets`, walking the processes until `deadline` at the latest.
-    public func owners(of sockets: [ListenerSocket], deadline: ContinuousClock.Instant? = nil)
+    public func owners(of sockets: some Sequence<ListenerSocket>, deadline: ContinuousClock.Instant? = nil)
         -> OwnerResolution
     {
         let lookup = processes.names(holding: Set(sockets.lazy.map(\.inode)), deadline: deadline)
