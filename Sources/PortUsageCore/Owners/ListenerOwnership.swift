@@ -40,7 +40,8 @@ public struct ListenerOwnership: Sendable, Hashable, Comparable {
     /// Made distinct in a set as they come: the ports past the cap share one `other` key, so a host with
     /// many listeners has far fewer ownerships than sockets.
     static func of(
-        _ sockets: some Sequence<ListenerSocket>, owner: (ListenerSocket) -> SocketOwner, limits: CardinalityGuard,
+        _ sockets: some Sequence<ListenerSocket>, owner: (ListenerSocket) -> SocketOwner,
+        limits: CardinalityGuard,
         namespaces: [NamespaceID: String] = [:]
     ) -> [ListenerOwnership] {
         var distinct = Set<ListenerOwnership>()
