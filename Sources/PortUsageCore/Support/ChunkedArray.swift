@@ -2,8 +2,9 @@
 /// peaks at its size plus one chunk, where an array that doubles holds its old and new storage at once
 /// (three times its size, for the first read of a host with tens of thousands of listeners).
 public struct ChunkedArray<Element>: RandomAccessCollection {
-    /// Elements a chunk holds.
-    static var chunkSize: Int { 1024 }
+    /// Elements a chunk holds: 256 KiB of them, so that malloc maps each chunk from the kernel on its own
+    /// (above its mmap threshold) and gives it back when freed, and only the pages written are resident.
+    static var chunkSize: Int { Swift.max(1, 256 * 1024 / MemoryLayout<Element>.stride) }
 
     private var chunks: [[Element]] = []
     public private(set) var count = 0

@@ -16,15 +16,17 @@ struct ChunkedArrayTests {
     }
 
     @Test func appendingAnotherKeepsBothInOrder() {
+        // Both lists end inside a chunk, so the appended one's chunks are not taken over as they are.
+        let chunk = ChunkedArray<Int>.chunkSize
         var first = ChunkedArray<Int>()
-        for value in 0..<1500 { first.append(value) }
+        for value in 0..<(chunk + 500) { first.append(value) }
         var second = ChunkedArray<Int>()
-        for value in 1500..<4000 { second.append(value) }
+        for value in (chunk + 500)..<(3 * chunk + 7) { second.append(value) }
         first += second
-        #expect(first.count == 4000)
-        #expect(Array(first) == Array(0..<4000))
+        #expect(first.count == 3 * chunk + 7)
+        #expect(Array(first) == Array(0..<(3 * chunk + 7)))
         // The appended list is a value: it is unchanged for its other holders.
-        #expect(Array(second) == Array(1500..<4000))
+        #expect(Array(second) == Array((chunk + 500)..<(3 * chunk + 7)))
         var empty = ChunkedArray<Int>()
         empty += ChunkedArray()
         #expect(empty.isEmpty && empty == ChunkedArray())
