@@ -18,6 +18,8 @@ public struct Scrape: Sendable {
     public var listeners: [ListenerSeries]
     /// The owners of the listeners, when the `owners` collector runs.
     public var owners: [ListenerOwnership]
+    /// Each listener key's accept queue and drops, when the `saturation` collector runs.
+    public var saturation: [ListenerSaturation]
     /// The policy in force when collected; nil without a policy file.
     public var policy: PortPolicy?
     public var outcomes: [CollectorOutcome]
@@ -27,12 +29,13 @@ public struct Scrape: Sendable {
 
     public init(
         families: [MetricFamily], listeners: [ListenerSeries] = [], owners: [ListenerOwnership] = [],
-        policy: PortPolicy? = nil, outcomes: [CollectorOutcome] = [],
+        saturation: [ListenerSaturation] = [], policy: PortPolicy? = nil, outcomes: [CollectorOutcome] = [],
         collectorFamilies: [String: Range<Int>] = [:]
     ) {
         self.families = families
         self.listeners = listeners
         self.owners = owners
+        self.saturation = saturation
         self.policy = policy
         self.outcomes = outcomes
         self.collectorFamilies = collectorFamilies

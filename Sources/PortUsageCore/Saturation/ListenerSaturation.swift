@@ -1,0 +1,108 @@
+/// How close one listener key is to refusing work, as the `saturation` collector exports it and the
+/// landing page shows it: its accept queue and the queue's limit (TCP), and what its sockets dropped.
+public struct ListenerSaturation: Sendable, Equatable {
+    public var table: SocketTable
+    public var port: PortLabel
+    public var exposure: Exposure
+    /// The network namespace, when namespaces are told apart.
+    public var namespace: NamespaceID = .untagged
+    /// The `netns` label, when namespaces are told apart.
+    public var netns: String?
+    /// Connections waiting to be accepted, summed over the key's sockets (TCP, when the source says).
+    public var queue: UInt64?
+    /// The accept queues' limits (the `listen` backlogs, capped by `net.core.somaxconn`), summed the same
+    /// way (TCP, sock_diag only).
+    public var limit: UInt64?
+    /// Connections refused (TCP) or datagrams lost to a full receive buffer (UDP) by the key's sockets, as
+    /// a counter that never goes down (``ListenerDropTotals``); nil for `other` and when the source does
+    /// not say (procfs for TCP).
+    public var drops: UInt64?
+    /// What the key dropped since the previous collection.
+    public var newDrops: UInt64 = 0
+
+    public init(table: SocketTable, port: PortLabel, exposure: Exposure, namespace: NamespaceID = .untagged) {
+        self.table = table
+        self.port = port
+        self.exposure = exposure
+        self.namespace = namespace
+    }
+
+    /// What identifies the key, and so its labels.
+    public struct Key: Hashable, Sendable {
+        var table: SocketTable
+        var port: PortLabel
+        var exposure: Exposure
+        var namespace: NamespaceID
+    }
+
+    /// This key's ``Key``.
+    public var key: Key { Key(table: table, port: port, exposure: exposure, namespace: namespace) }
+
+    /// Whether the accept queue holds as many connections as its limit: the next ones are refused. (The
+    /// kernel takes one more than the limit before it refuses.)
+    public var isQueueFull: Bool {
+        guard let queue, let limit else { return false }
+        return queue > 0 && queue >= limit
+    }
+
+    /// Whether these are the listeners of `series`.
+    public func describes(_ series: ListenerSeries) -> Bool {
+        table.transport == series.transport && table.family == series.family && port == series.port
+            && exposure == series.exposure && namespace == series.namespace
+    }
+
+    /// The labels that identify the listener key, in exposition order: `netns` first, when namespaces are
+    /// told apart.
+    var labels: [Label] {
+        NamespaceLabel.labels(netns) + [
+            Label("protocol", table.transport.rawValue), Label("family", table.family.rawValue),
+            Label("port", port.description), Label("exposure", exposure.rawValue),
+        ]
+    }
+}
+
+extension ListenerSaturation {
+    /// The saturation of every listener key of `sockets`, ports past `limits` summed into `other`, sorted
+    /// like the listener series; drops from `drops` (the ports with their own series only), and a key's
+    /// `netns` label its namespace's name in `namespaces`.
+    static func of(
+        _ sockets: [ListenerSocket], limits: CardinalityGuard, drops: [ListenerKey: ListenerDropTotals.Total],
+        namespaces: [NamespaceID: String]
+    ) -> [ListenerSaturation] {
+        var byKey: [Key: ListenerSaturation] = [:]
+        for socket in sockets {
+            let transport = socket.key.table.transport
+            let port = limits.label(for: socket.key.port, transport: transport)
+            let key = Key(
+                table: socket.key.table, port: port, exposure: socket.key.exposure,
+                namespace: socket.key.namespace)
+            var entry =
+                byKey[key]
+                ?? ListenerSaturation(
+                    table: key.table, port: port, exposure: key.exposure, namespace: key.namespace)
+            if transport == .tcp {
+                entry.queue = Self.sum(entry.queue, socket.queued)
+                entry.limit = Self.sum(entry.limit, socket.backlog)
+            }
+            if port != .other, let total = drops[socket.key] {
+                entry.drops = total.total
+                entry.newDrops = total.increase
+            }
+            byKey[key] = entry
+        }
+        var result = Array(byKey.values)
+        for index in result.indices {
+            result[index].netns = NamespaceLabel.value(of: result[index].namespace, in: namespaces)
+        }
+        return result.sorted {
+            ($0.table.transport, $0.port, $0.table.family, $0.exposure, $0.namespace)
+                < ($1.table.transport, $1.port, $1.table.family, $1.exposure, $1.namespace)
+        }
+    }
+
+    /// `total` plus `value`, absent when either is (a source that does not give it).
+    private static func sum(_ total: UInt64?, _ value: UInt32?) -> UInt64? {
+        guard let value else { return nil }
+        return (total ?? 0) + UInt64(value)
+    }
+}
