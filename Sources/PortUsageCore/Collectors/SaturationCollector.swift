@@ -9,7 +9,7 @@
 struct SaturationCollector: Collector {
     static let registration = CollectorRegistration(
         .saturation, enabledByDefault: true,
-        summary: "per listener: the accept queue, its limit, and connections or datagrams dropped"
+        summary: "each listener's accept queue, its limit, and the connections or datagrams it dropped"
     ) { SaturationCollector(tables: $0.options.tables) }
 
     let tables: [SocketTable]
