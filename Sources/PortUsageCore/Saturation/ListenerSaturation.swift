@@ -33,6 +33,20 @@ public struct ListenerSaturation: Sendable, Equatable {
         var port: PortLabel
         var exposure: Exposure
         var namespace: NamespaceID
+
+        /// The key of the listeners of `series`.
+        public init(_ series: ListenerSeries) {
+            self.init(
+                table: SocketTable(transport: series.transport, family: series.family), port: series.port,
+                exposure: series.exposure, namespace: series.namespace)
+        }
+
+        init(table: SocketTable, port: PortLabel, exposure: Exposure, namespace: NamespaceID) {
+            self.table = table
+            self.port = port
+            self.exposure = exposure
+            self.namespace = namespace
+        }
     }
 
     /// This key's ``Key``.
@@ -43,12 +57,6 @@ public struct ListenerSaturation: Sendable, Equatable {
     public var isQueueFull: Bool {
         guard let queue, let limit else { return false }
         return queue > 0 && queue >= limit
-    }
-
-    /// Whether these are the listeners of `series`.
-    public func describes(_ series: ListenerSeries) -> Bool {
-        table.transport == series.transport && table.family == series.family && port == series.port
-            && exposure == series.exposure && namespace == series.namespace
     }
 
     /// The labels that identify the listener key, in exposition order: `netns` first, when namespaces are
