@@ -1,32 +1,11 @@
 import Logging
 import PortUsageCore
-import Synchronization
 import Testing
 
 /// The `saturation` collector through a whole collection: sums per key, the port cap, sources that give
 /// less, and counters that survive a closed socket and a failed read.
 @Suite("saturation collector")
 struct SaturationCollectorTests {
-    /// A source that gives the listeners it is set to, and fails the tables it is told to.
-    final class ScriptedSource: SocketSource {
-        let records = Mutex<[SocketRecord]>([])
-        let failing = Mutex<Set<SocketTable>>([])
-
-        func kind(for table: SocketTable) -> SocketSourceKind { .netlink }
-        func selectsInKernel(_ table: SocketTable) -> Bool { false }
-
-        func read<Consumer: SocketRecordConsumer>(
-            _ table: SocketTable, selection: SocketSelection, deadline: ContinuousClock.Instant?,
-            into consumer: inout Consumer
-        ) throws(SocketSourceError) -> TableReadReport {
-            if failing.withLock({ $0.contains(table) }) {
-                throw .netlink(table: table, operation: "dump", errno: 105)
-            }
-            for record in records.withLock({ $0 }) where record.table == table { consumer.consume(record) }
-            return TableReadReport()
-        }
-    }
-
     static func tcp(_ port: UInt16, inode: UInt64, queue: UInt32, limit: UInt32?, drops: UInt32?)
         -> SocketRecord
     {
@@ -59,14 +38,12 @@ struct SaturationCollectorTests {
     }
 
     @Test func queuesLimitsAndDropsAreSummedPerKey() {
-        let source = ScriptedSource()
-        source.records.withLock {
-            $0 = [
+        let source = ScriptedSource(
+            sockets: [
                 Self.tcp(8080, inode: 1, queue: 3, limit: 128, drops: 2),
                 Self.tcp(8080, inode: 2, queue: 4, limit: 128, drops: 5),
                 Self.udp(5353, inode: 3, drops: 40),
-            ]
-        }
+            ])
         let scrape = collector(source).collect()
         #expect(samples(scrape, "port_usage_listener_accept_queue") == ["tcp,ipv4,8080,loopback": 7])
         #expect(samples(scrape, "port_usage_listener_accept_queue_limit") == ["tcp,ipv4,8080,loopback": 256])
@@ -79,24 +56,22 @@ struct SaturationCollectorTests {
     }
 
     @Test func aClosedSocketsDropsStayAndAFailedReadForgetsNothing() {
-        let source = ScriptedSource()
-        let exporter = collector(source)
-        source.records.withLock {
-            $0 = [
+        let source = ScriptedSource(
+            sockets: [
                 Self.tcp(8080, inode: 1, queue: 2, limit: 2, drops: 10),
                 Self.tcp(8080, inode: 2, queue: 3, limit: 2, drops: 20),
-            ]
-        }
+            ])
+        let exporter = collector(source)
         let first = exporter.collect()
         #expect(samples(first, "port_usage_listener_drops_total") == ["tcp,ipv4,8080,loopback": 30])
         #expect(first.saturation.first?.isQueueFull == true)
         #expect(first.saturation.first?.newDrops == 0)
-        source.failing.withLock { $0 = [.tcp] }
+        source.errors.withLock { $0 = [.tcp: .netlink(table: .tcp, operation: "dump", errno: 105)] }
         let failed = exporter.collect()
         #expect(samples(failed, "port_usage_scrape_collector_success") == ["saturation": 0])
         #expect(samples(failed, "port_usage_listener_drops_total") == [:])
-        source.failing.withLock { $0 = [] }
-        source.records.withLock { $0 = [Self.tcp(8080, inode: 1, queue: 0, limit: 1, drops: 12)] }
+        source.errors.withLock { $0 = [:] }
+        source.sockets.withLock { $0 = [Self.tcp(8080, inode: 1, queue: 0, limit: 1, drops: 12)] }
         let closed = exporter.collect()
         #expect(samples(closed, "port_usage_listener_drops_total") == ["tcp,ipv4,8080,loopback": 32])
         #expect(closed.saturation.first?.newDrops == 2)
@@ -104,14 +79,12 @@ struct SaturationCollectorTests {
     }
 
     @Test func portsPastTheCapShareOtherForQueuesAndHaveNoDrops() {
-        let source = ScriptedSource()
-        source.records.withLock {
-            $0 = [
+        let source = ScriptedSource(
+            sockets: [
                 Self.tcp(1000, inode: 1, queue: 1, limit: 10, drops: 1),
                 Self.tcp(2000, inode: 2, queue: 2, limit: 20, drops: 2),
                 Self.tcp(3000, inode: 3, queue: 3, limit: 30, drops: 3),
-            ]
-        }
+            ])
         let scrape = collector(source, maxPorts: 1).collect()
         #expect(
             samples(scrape, "port_usage_listener_accept_queue") == [
@@ -126,12 +99,10 @@ struct SaturationCollectorTests {
 
     /// procfs: a TCP listener's queue without its limit or drops, a UDP socket's drops.
     @Test func aSourceThatSaysLessGivesFewerSeries() {
-        let source = ScriptedSource()
-        source.records.withLock {
-            $0 = [
+        let source = ScriptedSource(
+            sockets: [
                 Self.tcp(8080, inode: 1, queue: 4, limit: nil, drops: nil), Self.udp(53, inode: 2, drops: 9),
-            ]
-        }
+            ])
         let scrape = collector(source).collect()
         #expect(samples(scrape, "port_usage_listener_accept_queue") == ["tcp,ipv4,8080,loopback": 4])
         #expect(samples(scrape, "port_usage_listener_accept_queue_limit") == [:])
