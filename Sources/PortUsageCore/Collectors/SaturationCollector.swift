@@ -35,8 +35,7 @@ struct SaturationCollector: Collector {
             counts: { limits.label(for: $0.port, transport: $0.table.transport) != .other },
             unread: { failed.contains($0.table) || unreadNamespaces.contains($0.namespace) })
         context.saturation = ListenerSaturation.of(
-            context.snapshot.counts.listenerSockets, limits: limits, drops: totals,
-            namespaces: context.namespaces?.labels ?? [:])
+            context.snapshot.counts.listenerSockets, series: context.listeners, limits: limits, drops: totals)
     }
 
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {

@@ -44,19 +44,23 @@ public final class ListenerDropTotals: Sendable {
     ) -> [ListenerKey: Total] {
         state.withLock { state in
             var seen: [UInt64: Tracked] = [:]
+            seen.reserveCapacity(state.sockets.count)
             var result: [ListenerKey: Total] = [:]
-            for socket in sockets where socket.inode != 0 && seen[socket.inode] == nil {
-                guard let drops = socket.drops, counts(socket.key) else { continue }
-                seen[socket.inode] = Tracked(key: socket.key, drops: drops)
+            // Keys seen for the first time start at their sockets' counts: they have no increase.
+            var newKeys: Set<ListenerKey> = []
+            for socket in sockets where socket.inode != 0 {
+                guard let drops = socket.drops, counts(socket.key),
+                    seen.updateValue(Tracked(key: socket.key, drops: drops), forKey: socket.inode) == nil
+                else { continue }
                 let previous = state.sockets[socket.inode].flatMap { $0.key == socket.key ? $0.drops : nil }
                 let increase = UInt64(drops &- (previous ?? 0))
-                let known = state.totals[socket.key]
-                var entry = result[socket.key] ?? Total(total: known ?? 0, increase: 0)
-                // A key seen for the first time starts at its sockets' counts: nothing to compare with.
-                if known != nil { entry.increase += increase }
-                entry.total += increase
-                result[socket.key] = entry
+                Self.add(
+                    increase,
+                    to: &result[
+                        socket.key,
+                        default: Self.start(socket.key, totals: state.totals, newKeys: &newKeys)])
             }
+            for key in newKeys { result[key]?.increase = 0 }
             for (inode, tracked) in state.sockets where seen[inode] == nil && unread(tracked.key) {
                 seen[inode] = tracked
             }
@@ -66,5 +70,24 @@ public final class ListenerDropTotals: Sendable {
             state.totals = totals
             return result
         }
+    }
+
+    /// The entry a key starts this update with: its last total, or nothing for a key not known (noted in
+    /// `newKeys`).
+    private static func start(
+        _ key: ListenerKey, totals: [ListenerKey: UInt64], newKeys: inout Set<ListenerKey>
+    )
+        -> Total
+    {
+        guard let total = totals[key] else {
+            newKeys.insert(key)
+            return Total(total: 0, increase: 0)
+        }
+        return Total(total: total, increase: 0)
+    }
+
+    private static func add(_ increase: UInt64, to entry: inout Total) {
+        entry.total += increase
+        entry.increase += increase
     }
 }

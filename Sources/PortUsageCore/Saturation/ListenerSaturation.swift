@@ -70,41 +70,44 @@ public struct ListenerSaturation: Sendable, Equatable {
 }
 
 extension ListenerSaturation {
-    /// The saturation of every listener key of `sockets`, ports past `limits` summed into `other`, sorted
-    /// like the listener series; drops from `drops` (the ports with their own series only), and a key's
-    /// `netns` label its namespace's name in `namespaces`.
+    /// The saturation of every listener key of `sockets`, ports past `limits` summed into `other`, in the
+    /// order of the listener `series` (which have the same keys) and with their `netns` labels; drops
+    /// from `drops` (the ports with their own series only).
     static func of(
-        _ sockets: [ListenerSocket], limits: CardinalityGuard, drops: [ListenerKey: ListenerDropTotals.Total],
-        namespaces: [NamespaceID: String]
+        _ sockets: [ListenerSocket], series: [ListenerSeries], limits: CardinalityGuard,
+        drops: [ListenerKey: ListenerDropTotals.Total]
     ) -> [ListenerSaturation] {
         var byKey: [Key: ListenerSaturation] = [:]
+        byKey.reserveCapacity(series.count)
         for socket in sockets {
-            let transport = socket.key.table.transport
-            let port = limits.label(for: socket.key.port, transport: transport)
+            let port = limits.label(for: socket.key.port, transport: socket.key.table.transport)
             let key = Key(
                 table: socket.key.table, port: port, exposure: socket.key.exposure,
                 namespace: socket.key.namespace)
-            var entry =
-                byKey[key]
-                ?? ListenerSaturation(
-                    table: key.table, port: port, exposure: key.exposure, namespace: key.namespace)
-            if transport == .tcp {
-                entry.queue = Self.sum(entry.queue, socket.queued)
-                entry.limit = Self.sum(entry.limit, socket.backlog)
-            }
-            if port != .other, let total = drops[socket.key] {
-                entry.drops = total.total
-                entry.newDrops = total.increase
-            }
-            byKey[key] = entry
+            add(
+                socket, drops: port == .other ? nil : drops[socket.key],
+                to: &byKey[
+                    key,
+                    default: ListenerSaturation(
+                        table: key.table, port: port, exposure: key.exposure, namespace: key.namespace)])
         }
-        var result = Array(byKey.values)
-        for index in result.indices {
-            result[index].netns = NamespaceLabel.value(of: result[index].namespace, in: namespaces)
+        return series.compactMap { series in
+            var entry = byKey[Key(series)]
+            entry?.netns = series.netns
+            return entry
         }
-        return result.sorted {
-            ($0.table.transport, $0.port, $0.table.family, $0.exposure, $0.namespace)
-                < ($1.table.transport, $1.port, $1.table.family, $1.exposure, $1.namespace)
+    }
+
+    /// Adds a socket's queue and backlog (TCP) to `entry`, and gives it its key's `drops`.
+    private static func add(_ socket: ListenerSocket, drops: ListenerDropTotals.Total?, to entry: inout Self)
+    {
+        if socket.key.table.transport == .tcp {
+            entry.queue = sum(entry.queue, socket.queued)
+            entry.limit = sum(entry.limit, socket.backlog)
+        }
+        if let drops {
+            entry.drops = drops.total
+            entry.newDrops = drops.increase
         }
     }
 
