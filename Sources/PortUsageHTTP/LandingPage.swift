@@ -46,11 +46,10 @@ struct LandingPage: Sendable {
         let failed = scrape.outcomes.filter { !$0.success }.map(\.collector)
         // A namespace column when the netns collector tells namespaces apart.
         let namespaced = listeners.contains { $0.netns != nil }
-        let saturationByKey = Dictionary(scrape.saturation.map { ($0.key, $0) }) { first, _ in first }
         var rows = ""
-        for series in listeners {
+        for (position, series) in listeners.enumerated() {
             let owners = scrape.owners.filter { $0.owns(series) }
-            let saturation = saturationByKey[ListenerSaturation.Key(series)]
+            let saturation = scrape.saturation.indices.contains(position) ? scrape.saturation[position] : nil
             let marks = Self.marks(of: series, policy: scrape.policy, saturation: saturation)
             let cells =
                 (namespaced ? [series.netns ?? ""] : []) + [

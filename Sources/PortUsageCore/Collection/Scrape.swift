@@ -18,7 +18,8 @@ public struct Scrape: Sendable {
     public var listeners: [ListenerSeries]
     /// The owners of the listeners, when the `owners` collector runs.
     public var owners: [ListenerOwnership]
-    /// Each listener key's accept queue and drops, when the `saturation` collector runs.
+    /// The accept queue and drops of each of ``listeners`` (in the same order), when the `saturation`
+    /// collector runs; else empty.
     public var saturation: [ListenerSaturation]
     /// The policy in force when collected; nil without a policy file.
     public var policy: PortPolicy?

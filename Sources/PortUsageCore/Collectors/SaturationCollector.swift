@@ -39,28 +39,29 @@ struct SaturationCollector: Collector {
     }
 
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
-        let keys = context.saturation
-        let sets = labelSets.labelSets(for: keys, key: \.key, labels: \.labels)
+        let saturation = context.saturation
+        let sets = labelSets.labelSets(
+            for: context.listeners, key: ListenerSaturation.Key.init, labels: ListenerSaturation.labels(of:))
         families += [
             MetricFamily(
                 name: "port_usage_listener_accept_queue", help: Self.queueHelp, type: .gauge,
-                samples: Self.samples(keys, sets, \.queue)),
+                samples: Self.samples(saturation, sets, \.queue)),
             MetricFamily(
                 name: "port_usage_listener_accept_queue_limit", help: Self.limitHelp, type: .gauge,
-                samples: Self.samples(keys, sets, \.limit)),
+                samples: Self.samples(saturation, sets, \.limit)),
             MetricFamily(
                 name: "port_usage_listener_drops_total", help: Self.dropsHelp, type: .counter,
-                samples: Self.samples(keys, sets, \.drops)),
+                samples: Self.samples(saturation, sets, \.drops)),
         ]
         try TableReadFailure.check(context.snapshot.outcomes.lazy.filter(\.coversListeners))
     }
 
-    /// A sample for each key that has `value`.
+    /// A sample for each series that has `value`.
     private static func samples(
-        _ keys: [ListenerSaturation], _ sets: [LabelSet], _ value: KeyPath<ListenerSaturation, UInt64?>
+        _ saturation: [ListenerSaturation], _ sets: [LabelSet], _ value: KeyPath<ListenerSaturation, UInt64?>
     ) -> [Sample] {
-        zip(keys, sets).compactMap { key, set in
-            key[keyPath: value].map { Sample(labelSet: set, value: Double($0)) }
+        zip(saturation, sets).compactMap { entry, set in
+            entry[keyPath: value].map { Sample(labelSet: set, value: Double($0)) }
         }
     }
 
