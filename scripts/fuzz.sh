@@ -44,7 +44,8 @@ done
 # and port sets for the filter (first byte 0x80, then the range bound, then little-endian ports).
 sequence=0
 for name in tcp4-listeners tcp6-listeners udp4-listeners udp6-listeners tcp4-connections tcp6-connections \
-  tcp4-everything udp4-everything udp6-everything tcp4-connections-17101 unknown-protocol; do
+  tcp4-everything udp4-everything udp6-everything tcp4-connections-17101 unknown-protocol \
+  tcp4-listeners-skmeminfo udp4-listeners-skmeminfo; do
   case $name in tcp4-* | unknown-*) table=4 ;; tcp6-*) table=5 ;; udp4-*) table=6 ;; udp6-*) table=7 ;; esac
   { printf "\\x$(printf %02x $table)\\x$(printf %02x $sequence)\\x00\\x01\\x00\\x92\\x10\\x00\\x00"
     cat "Tests/PortUsageCoreTests/Fixtures/netlink/$name.bin"; } > "$work/seeds-sockdiag/$name"

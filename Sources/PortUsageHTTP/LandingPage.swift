@@ -10,12 +10,26 @@ struct LandingPage: Sendable {
     let telemetryPath: String
 
     /// `unassigned` for a system or user port that IANA has not assigned, `unexpected` for a listener the
-    /// policy does not expect.
-    static func marks(of series: ListenerSeries, policy: PortPolicy?) -> [String] {
+    /// policy does not expect, `queue-full` for one whose accept queue is at its limit, `dropping` for one
+    /// that dropped since the last collection (its `saturation`).
+    static func marks(of series: ListenerSeries, policy: PortPolicy?, saturation: ListenerSaturation?)
+        -> [String]
+    {
         var marks: [String] = []
         if series.classification?.isUnassignedOutsideDynamicRange == true { marks.append("unassigned") }
         if policy?.isUnexpected(series) == true { marks.append("unexpected") }
+        if saturation?.isQueueFull == true { marks.append("queue-full") }
+        if let saturation, saturation.newDrops > 0 { marks.append("dropping") }
         return marks
+    }
+
+    /// The accept queue as `depth/limit`, or the depth alone when the limit is unknown (procfs).
+    private static func queue(_ saturation: ListenerSaturation?) -> String {
+        switch (saturation?.queue, saturation?.limit) {
+        case (let queue?, let limit?): "\(queue)/\(limit)"
+        case (let queue?, nil): String(queue)
+        default: ""
+        }
     }
 
     /// The distinct non-empty values, sorted, joined by commas.
@@ -33,15 +47,17 @@ struct LandingPage: Sendable {
         // A namespace column when the netns collector tells namespaces apart.
         let namespaced = listeners.contains { $0.netns != nil }
         var rows = ""
-        for series in listeners {
+        for (position, series) in listeners.enumerated() {
             let owners = scrape.owners.filter { $0.owns(series) }
-            let marks = Self.marks(of: series, policy: scrape.policy)
+            let saturation = scrape.saturation.indices.contains(position) ? scrape.saturation[position] : nil
+            let marks = Self.marks(of: series, policy: scrape.policy, saturation: saturation)
             let cells =
                 (namespaced ? [series.netns ?? ""] : []) + [
                     series.port.description, series.transport.rawValue, series.family.rawValue,
                     series.exposure.rawValue,
                     series.classification?.service ?? "", series.classification?.range.rawValue ?? "other",
                     series.classification?.assignment.rawValue ?? "other", String(series.count),
+                    Self.queue(saturation), saturation?.drops.map(String.init) ?? "",
                     Self.distinct(owners.map(\.user)), Self.distinct(owners.map(\.unit)),
                     Self.distinct(owners.map(\.process)), marks.joined(separator: ", "),
                 ]
@@ -55,7 +71,8 @@ struct LandingPage: Sendable {
             <head><meta charset="utf-8"><title>Port Usage Exporter</title>
             <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}\
             td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}\
-            tr.unassigned td{background:#fff3cd}tr.unexpected td{background:#f8d7da;font-weight:bold}</style></head>
+            tr.unassigned td{background:#fff3cd}tr.unexpected td{background:#f8d7da;font-weight:bold}\
+            tr.queue-full td,tr.dropping td{background:#f8d7da}</style></head>
             <body>
             <h1>Port Usage Exporter</h1>
             <p>Version \(buildInfo.version.htmlEscaped) (revision \(buildInfo.revision.htmlEscaped), \
@@ -66,7 +83,7 @@ struct LandingPage: Sendable {
             ports that IANA has not assigned.\(failed.isEmpty ? "" : " Failed collectors: \(failed.joined(separator: ", ").htmlEscaped).")</p>
             <table>
             <tr>\(namespaced ? "<th>netns</th>" : "")<th>port</th><th>protocol</th><th>family</th><th>exposure</th><th>service</th><th>range</th>\
-            <th>assignment</th><th>sockets</th><th>user</th><th>unit</th><th>process</th><th>notes</th></tr>
+            <th>assignment</th><th>sockets</th><th>queue</th><th>drops</th><th>user</th><th>unit</th><th>process</th><th>notes</th></tr>
             \(rows)</table>
             </body>
             </html>

@@ -16,6 +16,7 @@ REQUIRED_PANELS = [
     "Listeners by range and assignment", "Unexpected listeners", "Listeners on unassigned system ports",
     "All listeners", "Listeners over time", "Inbound connections per port by state", "Collector duration",
     "Collector success", "Listener changes", "Listeners first seen since the exporter started",
+    "Most saturated listeners", "Listener drops",
 ]
 
 
@@ -102,6 +103,11 @@ def test_every_query_returns_data(tmp_path, exporter_tmp):
             connections = prometheus.query(
                 f'port_usage_connections{{instance="{instance}",port="{listener_port}",state="established"}}')
             assert [sample["value"][1] for sample in connections] == ["1"]
+            # That connection waits in the listener's accept queue of 4: a quarter full.
+            saturated = prometheus.query(
+                substitute(next(expression for title, expression in queries() if title == "Most saturated listeners"),
+                           instance))
+            assert {sample["metric"]["port"]: sample["value"][1] for sample in saturated}.get(str(listener_port)) == "0.25"
             # The shipped alert rules, evaluated by the same Prometheus, see the same listeners.
             prometheus.wait_for(f'ALERTS{{alertname="PortUsageUnexpectedListener",port="{listener_port}"}}')
             if IS_ROOT:

@@ -165,7 +165,8 @@ public final class PortUsageCollector: Sendable {
                 "listener_series": "\(context.listeners.count)",
             ])
         return Scrape(
-            families: families, listeners: context.listeners, owners: context.owners, policy: policy,
+            families: families, listeners: context.listeners, owners: context.owners,
+            saturation: context.saturation, policy: policy,
             outcomes: outcomes, collectorFamilies: collectorFamilies)
     }
 

@@ -18,6 +18,9 @@ public struct Scrape: Sendable {
     public var listeners: [ListenerSeries]
     /// The owners of the listeners, when the `owners` collector runs.
     public var owners: [ListenerOwnership]
+    /// The accept queue and drops of each of ``listeners`` (in the same order), when the `saturation`
+    /// collector runs; else empty.
+    public var saturation: [ListenerSaturation]
     /// The policy in force when collected; nil without a policy file.
     public var policy: PortPolicy?
     public var outcomes: [CollectorOutcome]
@@ -27,12 +30,13 @@ public struct Scrape: Sendable {
 
     public init(
         families: [MetricFamily], listeners: [ListenerSeries] = [], owners: [ListenerOwnership] = [],
-        policy: PortPolicy? = nil, outcomes: [CollectorOutcome] = [],
+        saturation: [ListenerSaturation] = [], policy: PortPolicy? = nil, outcomes: [CollectorOutcome] = [],
         collectorFamilies: [String: Range<Int>] = [:]
     ) {
         self.families = families
         self.listeners = listeners
         self.owners = owners
+        self.saturation = saturation
         self.policy = policy
         self.outcomes = outcomes
         self.collectorFamilies = collectorFamilies

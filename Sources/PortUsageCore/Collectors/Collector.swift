@@ -5,6 +5,9 @@ public struct CollectionContext: Sendable {
     public var listeners: [ListenerSeries]
     /// The owners of the listeners, when the `owners` collector runs (it sets them in its preparation).
     public var owners: [ListenerOwnership] = []
+    /// The accept queue and drops of each of ``listeners`` (in the same order), when the `saturation`
+    /// collector runs (it sets them in its preparation); else empty.
+    public var saturation: [ListenerSaturation] = []
     /// The policy in force; nil without a policy file.
     public var policy: PortPolicy?
     /// Which ports keep their own series.

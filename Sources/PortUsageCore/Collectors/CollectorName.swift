@@ -21,6 +21,7 @@ public struct CollectorName: RawRepresentable, Hashable, Comparable, Sendable, E
     public static let ephemeral: CollectorName = "ephemeral"
     public static let process: CollectorName = "process"
     public static let netns: CollectorName = "netns"
+    public static let saturation: CollectorName = "saturation"
 
     /// Every collector of the standard registry.
     public static var allCases: [CollectorName] { CollectorRegistry.standard.names }

@@ -39,6 +39,7 @@ public struct CollectorRegistry: Sendable {
         EphemeralCollector.registration,
         ProcessCollector.registration,
         NetnsCollector.registration,
+        SaturationCollector.registration,
     ])
 
     /// This registry with `registration` added (or put in place of one of the same name).

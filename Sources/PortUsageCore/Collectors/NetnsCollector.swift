@@ -16,7 +16,8 @@ struct NetnsCollector: Collector {
     ) { NetnsCollector(setup: $0) }
 
     let sweep: NamespaceSweep
-    /// What a collection reads in each namespace: its listeners, one by one when their owners are wanted.
+    /// What a collection reads in each namespace: its listeners, one by one when their owners or their
+    /// saturation are wanted.
     let collectionDemand: SocketDemand
     /// What the poll between scrapes reads in each namespace: its listeners.
     let pollDemand: SocketDemand
@@ -28,7 +29,7 @@ struct NetnsCollector: Collector {
             scanner: setup.namespaceScanner, maximumNamespaces: setup.options.maxNamespaces)
         pollDemand = .listeners(of: setup.options.tables)
         var demand = pollDemand
-        demand.listenerSockets = setup.options.enabled.contains(.owners)
+        demand.listenerSockets = !setup.options.enabled.isDisjoint(with: [.owners, .saturation])
         collectionDemand = demand
         log = setup.log
         advice = setup.advice

@@ -12,6 +12,8 @@ public struct ListenerSocket: Sendable, Equatable {
     public var queued: UInt32?
     /// The accept queue's size (TCP, sock_diag only).
     public var backlog: UInt32?
+    /// What the socket dropped since it was made (``SocketRecord/drops``), when the source says.
+    public var drops: UInt32?
     public var v6only: Bool?
 
     public init(record: SocketRecord, key: ListenerKey) {
@@ -22,6 +24,7 @@ public struct ListenerSocket: Sendable, Equatable {
         cgroupID = record.cgroupID
         queued = record.receiveQueue
         backlog = record.transport == .tcp ? record.sendQueue : nil
+        drops = record.drops
         v6only = record.v6only
     }
 }

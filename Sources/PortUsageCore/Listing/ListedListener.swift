@@ -13,6 +13,9 @@ public struct ListedListener: Sendable, Equatable {
     public var queued: UInt32?
     /// The accept queue's size (TCP, sock_diag).
     public var backlog: UInt32?
+    /// What the socket dropped since it was made: connections refused (TCP, sock_diag) or datagrams lost
+    /// to a full receive buffer (UDP).
+    public var drops: UInt32?
 
     public var family: AddressFamily { address.family }
 
@@ -43,7 +46,7 @@ public struct ListedListener: Sendable, Equatable {
                     !$0.isUnexpected(
                         port: socket.key.port, transport: transport, exposure: socket.key.exposure)
                 },
-                owner: owner, queued: socket.queued, backlog: socket.backlog)
+                owner: owner, queued: socket.queued, backlog: socket.backlog, drops: socket.drops)
         }
         .sorted {
             ($0.port, $0.transport, $0.family, $0.address.description)

@@ -2,7 +2,7 @@
 public enum ListenerListingText {
     static let headers = [
         "", "proto", "family", "address", "port", "range", "assignment", "service", "policy", "user", "unit",
-        "process", "queue",
+        "process", "queue", "drops",
     ]
 
     /// One row a listener, `!` first on a marked row (an unassigned port, an unexpected listener), columns
@@ -20,7 +20,7 @@ public enum ListenerListingText {
                     listener.expected.map { $0 ? "expected" : "unexpected" } ?? "-",
                     dash(listener.owner.user),
                     dash(listener.owner.unit), dash(listener.owner.processes.joined(separator: ",")),
-                    queue(listener),
+                    queue(listener), listener.drops.map(String.init) ?? "-",
                 ].map(\.terminalSafe)
             }
         let widths = headers.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -58,6 +58,7 @@ public enum ListenerListingText {
             ("user", .string(listener.owner.user)), ("unit", .string(listener.owner.unit)),
             ("processes", .array(listener.owner.processes.map(JSONValue.string))),
             ("queued", .optional(listener.queued)), ("backlog", .optional(listener.backlog)),
+            ("drops", .optional(listener.drops)),
         ])
     }
 

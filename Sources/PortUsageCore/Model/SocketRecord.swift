@@ -23,11 +23,16 @@ public struct SocketRecord: Sendable, Equatable {
     public var sendQueue: UInt32?
     /// The id of the socket's cgroup (v2), when sock_diag reports it.
     public var cgroupID: UInt64?
+    /// What the socket dropped since it was made (the kernel's `sk_drops`): connections a listener
+    /// refused with its accept queue full, datagrams lost to a full receive buffer. Nil when the source
+    /// does not say (procfs for TCP). The kernel counts in 32 bits, which wrap.
+    public var drops: UInt32?
 
     public init(
         transport: TransportProtocol, state: SocketState, localAddress: IPAddress, localPort: UInt16,
         remoteAddress: IPAddress, remotePort: UInt16, inode: UInt64 = 0, uid: UInt32 = 0,
-        v6only: Bool? = nil, receiveQueue: UInt32? = nil, sendQueue: UInt32? = nil, cgroupID: UInt64? = nil
+        v6only: Bool? = nil, receiveQueue: UInt32? = nil, sendQueue: UInt32? = nil, cgroupID: UInt64? = nil,
+        drops: UInt32? = nil
     ) {
         self.transport = transport
         self.state = state
@@ -41,6 +46,7 @@ public struct SocketRecord: Sendable, Equatable {
         self.receiveQueue = receiveQueue
         self.sendQueue = sendQueue
         self.cgroupID = cgroupID
+        self.drops = drops
     }
 
     /// The address family of the socket.

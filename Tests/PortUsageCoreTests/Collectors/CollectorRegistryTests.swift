@@ -40,10 +40,12 @@ struct CollectorRegistryTests {
     }
 
     @Test func theStandardCollectorsKeepTheirDefaults() {
-        #expect(CollectorName.defaults == [.listeners, .connections, .changes, .owners, .process])
+        #expect(
+            CollectorName.defaults == [.listeners, .connections, .changes, .owners, .process, .saturation])
         #expect(
             CollectorName.allCases == [
                 .listeners, .connections, .changes, .owners, .sockets, .ephemeral, .process, .netns,
+                .saturation,
             ])
     }
 }

@@ -79,7 +79,7 @@ struct CollectorTests {
             samples(scrape, "port_usage_scrape_collector_success") == [
                 "collector=listeners": 1, "collector=connections": 1, "collector=changes": 1,
                 "collector=owners": 1, "collector=sockets": 1, "collector=ephemeral": 1,
-                "collector=process": 1,
+                "collector=process": 1, "collector=saturation": 1,
             ])
         // Client sides on 54900, 54910, 54920 (to 17001), 42834 (TIME_WAIT, to 17002), 53160 and 53174 (to
         // [::1]:17003); the range 32768-60999 less 11 reserved ports.
@@ -134,7 +134,8 @@ struct CollectorTests {
             }
         #expect(
             collectors == [
-                "changes", "connections", "ephemeral", "listeners", "owners", "process", "sockets",
+                "changes", "connections", "ephemeral", "listeners", "owners", "process", "saturation",
+                "sockets",
             ])
         let names = String(
             decoding: ExpositionEncoder.encode(scrape.families, format: .prometheusText), as: UTF8.self
@@ -156,7 +157,7 @@ struct CollectorTests {
             samples(scrape, "port_usage_scrape_collector_success") == [
                 "collector=listeners": 0, "collector=connections": 1, "collector=changes": 0,
                 "collector=owners": 0, "collector=sockets": 0, "collector=ephemeral": 0,
-                "collector=process": 1,
+                "collector=process": 1, "collector=saturation": 0,
             ])
         #expect(samples(scrape, "port_usage_listeners").count == 6)
         #expect(
@@ -187,7 +188,7 @@ struct CollectorTests {
         #expect(
             Set(samples(scrape, "port_usage_scrape_collector_success").keys) == [
                 "collector=listeners", "collector=connections", "collector=changes", "collector=owners",
-                "collector=process",
+                "collector=process", "collector=saturation",
             ])
         #expect(samples(scrape, "port_usage_listeners").count == 2)
         #expect(!scrape.families.contains { $0.name == "port_usage_sockets" })

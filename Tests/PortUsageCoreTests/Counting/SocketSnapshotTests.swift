@@ -7,45 +7,6 @@ import Testing
     import Glibc
 #endif
 
-/// A source that selects in the kernel, serves a fixed socket list per table, logs every read, and can
-/// be told that tables are unavailable or fail.
-final class ScriptedSource: SocketSource {
-    let sockets: [SocketRecord]
-    let errors: [SocketTable: SocketSourceError]
-    let reads = Mutex<[String]>([])
-
-    init(sockets: [SocketRecord], errors: [SocketTable: SocketSourceError] = [:]) {
-        self.sockets = sockets
-        self.errors = errors
-    }
-
-    func kind(for table: SocketTable) -> SocketSourceKind { .netlink }
-
-    func selectsInKernel(_ table: SocketTable) -> Bool { true }
-
-    func read<Consumer: SocketRecordConsumer>(
-        _ table: SocketTable, selection: SocketSelection, deadline: ContinuousClock.Instant?,
-        into consumer: inout Consumer
-    ) throws(SocketSourceError) -> TableReadReport {
-        var logged = "\(table) \(selection.name)"
-        if case .connections(let ports?) = selection { logged += " \(ports.ports)" }
-        reads.withLock { $0.append(logged) }
-        if let error = errors[table] { throw error }
-        for socket in sockets where socket.table == table {
-            let admitted: Bool
-            switch selection {
-            case .listeners:
-                admitted = socket.transport == .tcp ? socket.state == .listen : socket.state == .close
-            case .connections(let ports):
-                admitted = socket.state != .listen && ports?.contains(socket.localPort) != false
-            case .everything: admitted = true
-            }
-            if admitted { consumer.consume(socket) }
-        }
-        return TableReadReport()
-    }
-}
-
 @Suite("socket snapshot")
 struct SocketSnapshotTests {
     static func tcp(_ family: AddressFamily, _ state: SocketState, port: UInt16, remotePort: UInt16 = 0)

@@ -12,13 +12,13 @@ struct ListingTests {
         port: UInt16, transport: TransportProtocol = .tcp, address: UInt32 = 0x7F00_0001,
         expected: Bool? = nil,
         owner: SocketOwner = SocketOwner(user: "nobody", unit: "", processes: []), queued: UInt32? = nil,
-        backlog: UInt32? = nil
+        backlog: UInt32? = nil, drops: UInt32? = nil
     ) -> ListedListener {
         ListedListener(
             transport: transport, address: IPAddress(ipv4: address), port: port,
             exposure: address == 0 ? .any : .loopback,
             classification: classifier.classify(port: port, transport: transport), expected: expected,
-            owner: owner, queued: queued, backlog: backlog)
+            owner: owner, queued: queued, backlog: backlog, drops: drops)
     }
 
     @Test func theTableAlignsColumnsAndMarksWhatDeservesALook() {
@@ -26,22 +26,22 @@ struct ListingTests {
             Self.listener(
                 port: 22, address: 0, expected: true,
                 owner: SocketOwner(user: "root", unit: "ssh.service", processes: ["sshd"]), queued: 0,
-                backlog: 128),
+                backlog: 128, drops: 12),
             Self.listener(port: 768, expected: false, queued: 3),
         ])
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
         #expect(
             lines[0]
-                == "  proto family address   port range  assignment service policy     user   unit        process queue"
+                == "  proto family address   port range  assignment service policy     user   unit        process queue drops"
         )
         #expect(
             lines[1]
-                == "  tcp   ipv4   0.0.0.0   22   system assigned   ssh     expected   root   ssh.service sshd    0/128"
+                == "  tcp   ipv4   0.0.0.0   22   system assigned   ssh     expected   root   ssh.service sshd    0/128 12"
         )
         #expect(
             lines[2]
-                == "! tcp   ipv4   127.0.0.1 768  system unassigned -       unexpected nobody -           -       3"
+                == "! tcp   ipv4   127.0.0.1 768  system unassigned -       unexpected nobody -           -       3     -"
         )
         #expect(lines[3].hasPrefix("! = on a system or user port that IANA has not assigned"))
     }
@@ -53,13 +53,13 @@ struct ListingTests {
     }
 
     @Test func jsonHasEveryFieldWithNullsForWhatIsUnknown() {
-        let json = ListenerListingText.json([Self.listener(port: 771, transport: .udp, queued: 5)])
+        let json = ListenerListingText.json([Self.listener(port: 771, transport: .udp, queued: 5, drops: 9)])
         #expect(json.hasPrefix("[{") && json.hasSuffix("}]\n"))
         for field in [
             "\"protocol\":\"udp\"", "\"port\":771", "\"exposure\":\"loopback\"",
             "\"assignment\":\"assigned\"",
             "\"service\":\"rtip\"", "\"expected\":null", "\"marks\":[]", "\"queued\":5", "\"backlog\":null",
-            "\"processes\":[]",
+            "\"processes\":[]", "\"drops\":9",
         ] {
             #expect(json.contains(field), "\(field)")
         }

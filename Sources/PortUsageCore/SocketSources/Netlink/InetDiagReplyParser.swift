@@ -12,8 +12,10 @@
 /// - `SOCK_DIAG_BY_FAMILY` messages carry a `struct inet_diag_msg` and attributes. One that is too short,
 ///   of the other address family, in an unknown state, or with an attribute whose `rta_len` lies, is
 ///   skipped and counted in ``report`` (its number is the message's index in the dump, from 0). Unknown
-///   attributes are ignored; `INET_DIAG_SKV6ONLY` gives ``SocketRecord/v6only`` and
-///   `INET_DIAG_CGROUP_ID` ``SocketRecord/cgroupID``.
+///   attributes are ignored; `INET_DIAG_SKV6ONLY` gives ``SocketRecord/v6only``,
+///   `INET_DIAG_CGROUP_ID` ``SocketRecord/cgroupID`` and `INET_DIAG_SKMEMINFO` ``SocketRecord/drops``.
+///   An `INET_DIAG_SKMEMINFO` too short to hold `SK_MEMINFO_DROPS` leaves the drops absent and the socket
+///   counted, as `ss` prints it without `d`: kernels older than that word send fewer, which is no lie.
 /// - `NLMSG_DONE` ends the dump; its `int` payload, when negative, is an error (thrown as
 ///   ``SocketSourceError/netlink(table:operation:errno:)`` with operation "dump").
 /// - `NLMSG_ERROR` ends the dump: an `error` of 0 is an acknowledgement, a negative one is thrown the same
@@ -147,6 +149,7 @@ public struct InetDiagReplyParser: Sendable {
 
         var v6only: Bool?
         var cgroupID: UInt64?
+        var drops: UInt32?
         var offset = SockDiagLayout.messageSize
         while payload.count - offset >= SockDiagLayout.attributeHeaderSize {
             let length = Int(payload.load(nativeAt: offset, as: UInt16.self))
@@ -163,6 +166,11 @@ public struct InetDiagReplyParser: Sendable {
             case SockDiagLayout.attributeCgroupID:
                 guard valueLength >= 8 else { return .shortAttribute(type: type, length: valueLength) }
                 cgroupID = payload.load(nativeAt: value, as: UInt64.self)
+            case SockDiagLayout.attributeSocketMemory:
+                // Kernels older than the drops word send fewer words: no drops, and nothing wrong.
+                let dropsOffset = SockDiagLayout.socketMemoryDropsOffset
+                guard valueLength >= dropsOffset + 4 else { break }
+                drops = payload.load(nativeAt: value + dropsOffset, as: UInt32.self)
             default:
                 break
             }
@@ -181,7 +189,7 @@ public struct InetDiagReplyParser: Sendable {
             v6only: v6only,
             receiveQueue: payload.load(nativeAt: SockDiagLayout.messageReceiveQueueOffset, as: UInt32.self),
             sendQueue: payload.load(nativeAt: SockDiagLayout.messageSendQueueOffset, as: UInt32.self),
-            cgroupID: cgroupID)
+            cgroupID: cgroupID, drops: drops)
         recordCount += 1
         consumer.consume(record)
         return nil

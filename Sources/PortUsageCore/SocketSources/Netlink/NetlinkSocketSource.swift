@@ -44,8 +44,9 @@ public final class NetlinkSocketSource: SocketSource {
 
     public func selectsInKernel(_ table: SocketTable) -> Bool { true }
 
-    /// Dumps `table`'s sockets in the states `selection` asks for (``SockDiagStates``), with a
-    /// ``LocalPortFilter`` for ``SocketSelection/connections(localPorts:)``.
+    /// Dumps `table`'s sockets in the states `selection` asks for (``SockDiagStates``), with the
+    /// extensions of ``SockDiagRequest/extensions(for:)`` and a ``LocalPortFilter`` for
+    /// ``SocketSelection/connections(localPorts:)``.
     ///
     /// `.connections(localPorts:)` with an empty set returns at once with no records and no system call:
     /// no socket can be on a port of the empty set.
@@ -64,7 +65,8 @@ public final class NetlinkSocketSource: SocketSource {
             try Self.retryingInterruptedDump(table, into: &consumer) { (attempt) throws(SocketSourceError) in
                 let sequence = channel.takeSequence()
                 let request = SockDiagRequest.encode(
-                    table: table, states: states, sequence: sequence, bytecode: bytecode)
+                    table: table, states: states, sequence: sequence,
+                    extensions: SockDiagRequest.extensions(for: selection), bytecode: bytecode)
                 let parser = try channel.dump(
                     table, request: request, sequence: sequence, deadline: deadline, start: start,
                     into: &attempt)

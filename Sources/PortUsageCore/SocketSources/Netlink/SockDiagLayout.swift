@@ -47,6 +47,10 @@ enum SockDiagLayout {
     static let requestExtensionsOffset = 2
     static let requestStatesOffset = 4
 
+    /// The `idiag_ext` bit that asks for `INET_DIAG_SKMEMINFO` (`1 << (INET_DIAG_SKMEMINFO - 1)`); it
+    /// needs no privilege.
+    static let extensionSocketMemory: UInt8 = 1 << (7 - 1)
+
     /// `INET_DIAG_REQ_BYTECODE`, the request attribute that carries a filter program.
     static let requestAttributeBytecode: UInt16 = 1
 
@@ -85,6 +89,11 @@ enum SockDiagLayout {
     static let attributeV6Only: UInt16 = 11
     /// `INET_DIAG_CGROUP_ID`: u64, the socket's cgroup v2 id.
     static let attributeCgroupID: UInt16 = 21
+    /// `INET_DIAG_SKMEMINFO`: `u32 mem[SK_MEMINFO_VARS]` (`linux/sock_diag.h`), as many as the kernel knows.
+    static let attributeSocketMemory: UInt16 = 7
+    /// The byte offset of `SK_MEMINFO_DROPS` (index 8, `sk_drops`) in `INET_DIAG_SKMEMINFO`'s value; older
+    /// kernels send fewer words.
+    static let socketMemoryDropsOffset = 8 * 4
 
     // MARK: inet_diag_bc_op (linux/inet_diag.h)
 

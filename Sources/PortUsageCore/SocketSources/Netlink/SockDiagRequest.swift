@@ -13,7 +13,7 @@
 /// | 12 | `nlmsg_pid` u32 | 0 (the kernel fills in the sender) |
 /// | 16 | `sdiag_family` u8 | `AF_INET` (2) or `AF_INET6` (10) |
 /// | 17 | `sdiag_protocol` u8 | `IPPROTO_TCP` (6) or `IPPROTO_UDP` (17) |
-/// | 18 | `idiag_ext` u8 | 0: no extensions (none is needed, and some need privileges) |
+/// | 18 | `idiag_ext` u8 | ``extensions(for:)``: `INET_DIAG_SKMEMINFO` for dumps that hold listeners, else 0 |
 /// | 19 | `pad` u8 | 0 |
 /// | 20 | `idiag_states` u32 | ``SockDiagStates`` mask |
 /// | 24 | `id` (`struct inet_diag_sockid`, 48 bytes) | zero: a dump matches on states and the program |
@@ -23,11 +23,22 @@ public enum SockDiagRequest {
     /// The length of a request without a program.
     public static let baseLength = SockDiagLayout.headerSize + SockDiagLayout.requestSize
 
-    /// The bytes of a dump request for `table`'s sockets in `states`, filtered by `bytecode` unless it is
-    /// empty. `bytecode` must be a valid inet_diag program (its length a multiple of 4, under 64 KiB).
-    public static func encode(table: SocketTable, states: UInt32, sequence: UInt32, bytecode: [UInt8] = [])
-        -> [UInt8]
-    {
+    /// The `idiag_ext` of a dump for `selection`: `INET_DIAG_SKMEMINFO` (the listeners' drops, for the
+    /// `saturation` collector; unprivileged, 40 bytes a socket) when the dump holds listeners, nothing for
+    /// the connections, which are only counted.
+    public static func extensions(for selection: SocketSelection) -> UInt8 {
+        switch selection {
+        case .listeners, .everything: SockDiagLayout.extensionSocketMemory
+        case .connections: 0
+        }
+    }
+
+    /// The bytes of a dump request for `table`'s sockets in `states`, asking for the `extensions`
+    /// (`idiag_ext`), filtered by `bytecode` unless it is empty. `bytecode` must be a valid inet_diag
+    /// program (its length a multiple of 4, under 64 KiB).
+    public static func encode(
+        table: SocketTable, states: UInt32, sequence: UInt32, extensions: UInt8 = 0, bytecode: [UInt8] = []
+    ) -> [UInt8] {
         precondition(bytecode.count % 4 == 0 && bytecode.count < 0xFFFF - 8, "invalid inet_diag program")
         let attributeLength = bytecode.isEmpty ? 0 : SockDiagLayout.attributeHeaderSize + bytecode.count
         let length = baseLength + attributeLength
@@ -47,6 +58,7 @@ public enum SockDiagRequest {
                 table.family == .ipv4 ? SockDiagLayout.familyIPv4 : SockDiagLayout.familyIPv6
             raw[request + SockDiagLayout.requestProtocolOffset] =
                 table.transport == .tcp ? SockDiagLayout.protocolTCP : SockDiagLayout.protocolUDP
+            raw[request + SockDiagLayout.requestExtensionsOffset] = extensions
             raw.storeBytes(
                 of: states, toByteOffset: request + SockDiagLayout.requestStatesOffset, as: UInt32.self)
             guard !bytecode.isEmpty else { return }
@@ -60,8 +72,9 @@ public enum SockDiagRequest {
         return bytes
     }
 
-    /// The request that serves `selection` on `table`: its state mask, and the local-port program of a
-    /// ``SocketSelection/connections(localPorts:)`` when ``LocalPortFilter`` builds one.
+    /// The request that serves `selection` on `table`: its state mask and ``extensions(for:)``, and the
+    /// local-port program of a ``SocketSelection/connections(localPorts:)`` when ``LocalPortFilter``
+    /// builds one.
     ///
     /// Nil for `.connections(localPorts:)` with an empty set: no socket can match, so there is nothing to
     /// ask the kernel.
@@ -73,6 +86,6 @@ public enum SockDiagRequest {
         }
         return encode(
             table: table, states: SockDiagStates.mask(for: selection, transport: table.transport),
-            sequence: sequence, bytecode: bytecode)
+            sequence: sequence, extensions: extensions(for: selection), bytecode: bytecode)
     }
 }

@@ -9,6 +9,8 @@ struct ScannedSocketLine {
     var receiveQueue: UInt32?
     var uid: UInt32 = 0
     var inode: UInt64 = 0
+    /// The last column of a UDP line (`sk_drops`), when asked for and present.
+    var drops: UInt32?
 }
 
 /// A cursor over one line's bytes with the few token readers the socket tables need.
@@ -28,8 +30,9 @@ struct LineScanner {
     }
 
     /// Reads `sl: local:port remote:port st` and checks each field's shape, then the queue, uid and inode
-    /// columns when they follow in the kernel's layout (a line cut after the state keeps their defaults).
-    mutating func scanSocketLine(family: AddressFamily) -> ScannedSocketLine? {
+    /// columns when they follow in the kernel's layout (a line cut after the state keeps their defaults),
+    /// and with `drops` (a UDP table, `udp4_format_sock`) the `ref pointer drops` columns after them.
+    mutating func scanSocketLine(family: AddressFamily, drops: Bool = false) -> ScannedSocketLine? {
         guard scanSlot() else { return nil }
         skipSpaces()
         guard let local = scanAddress(family), expect(UInt8(ascii: ":")), let localPort = scanHex(digits: 4),
@@ -40,31 +43,50 @@ struct LineScanner {
         var line = ScannedSocketLine(
             localAddress: local, localPort: UInt16(localPort), remoteAddress: remote,
             remotePort: UInt16(remotePort), state: UInt8(state))
-        scanOptionalColumns(into: &line)
+        if scanOptionalColumns(into: &line) && drops { scanDrops(into: &line) }
         return line
     }
 
     /// Reads `tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode`; stops at the first column that
-    /// is not there or not in shape, keeping what was read.
-    private mutating func scanOptionalColumns(into line: inout ScannedSocketLine) {
+    /// is not there or not in shape, keeping what was read. Returns whether it read them all.
+    private mutating func scanOptionalColumns(into line: inout ScannedSocketLine) -> Bool {
         skipSpaces()
         guard let transmit = scanHex(digits: 8), expect(UInt8(ascii: ":")), let receive = scanHex(digits: 8)
-        else { return }
+        else { return false }
         line.transmitQueue = UInt32(transmit)
         line.receiveQueue = UInt32(receive)
         skipSpaces()
-        guard scanHex(digits: 2) != nil, expect(UInt8(ascii: ":")), scanHex(digits: 8) != nil else { return }
+        guard scanHex(digits: 2) != nil, expect(UInt8(ascii: ":")), scanHex(digits: 8) != nil else {
+            return false
+        }
         skipSpaces()
-        guard scanHex(digits: 8) != nil else { return }
+        guard scanHex(digits: 8) != nil else { return false }
         skipSpaces()
-        guard let uid = scanDecimal(), uid <= UInt64(UInt32.max) else { return }
+        guard let uid = scanDecimal(), uid <= UInt64(UInt32.max) else { return false }
         line.uid = UInt32(uid)
         skipSpaces()
         // The timeout is printed signed; its value is not used.
         _ = expect(UInt8(ascii: "-"))
-        guard scanDecimal() != nil else { return }
+        guard scanDecimal() != nil else { return false }
         skipSpaces()
-        if let inode = scanDecimal() { line.inode = inode }
+        guard let inode = scanDecimal() else { return false }
+        line.inode = inode
+        return true
+    }
+
+    /// Reads a UDP line's `ref pointer drops` (`%u %pK %u`): the pointer is 16 hex digits, or 8 on a
+    /// 32-bit kernel, zeros unless the reader may see kernel addresses. Keeps the drops absent unless
+    /// all three are in shape and the line ends after them.
+    private mutating func scanDrops(into line: inout ScannedSocketLine) {
+        skipSpaces()
+        guard scanDecimal() != nil, expect(UInt8(ascii: " ")) else { return }
+        let pointerStart = index
+        while index < bytes.count && Self.hexValue(bytes[index]) != 0xFF { index += 1 }
+        guard index - pointerStart == 8 || index - pointerStart == 16, expect(UInt8(ascii: " ")),
+            let drops = scanDecimal(), drops <= UInt64(UInt32.max)
+        else { return }
+        skipSpaces()
+        if atEnd { line.drops = UInt32(drops) }
     }
 
     /// Reads an address of `family`: its words in host byte order (one for IPv4, four for IPv6), each the

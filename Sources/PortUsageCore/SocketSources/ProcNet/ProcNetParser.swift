@@ -1,9 +1,10 @@
 /// Parses the text of `/proc/net/{tcp,tcp6,udp,udp6}` into ``SocketRecord``s, on raw bytes.
 ///
 /// Input arrives in chunks of any size (``consume(_:into:)``); lines may span chunks. The columns up to the
-/// inode are read (`sl`, `local_address`, `rem_address`, `st`, `tx_queue:rx_queue`, `uid`, `inode`); the
-/// rest of a line is not looked at. A line whose first five columns do not have the shape the kernel prints
-/// (`net/ipv4/tcp_ipv4.c`, `get_tcp4_sock`) is skipped and counted in ``report``; it never yields a record.
+/// inode are read (`sl`, `local_address`, `rem_address`, `st`, `tx_queue:rx_queue`, `uid`, `inode`), and
+/// a UDP line's last column (`drops`); the rest of a line is not looked at. A line whose first five
+/// columns do not have the shape the kernel prints (`net/ipv4/tcp_ipv4.c`, `get_tcp4_sock`) is skipped
+/// and counted in ``report``; it never yields a record.
 ///
 /// Addresses are hex words in host byte order (one for IPv4, four for IPv6); ports are printed after
 /// `ntohs`, so their hex is the port number itself.
@@ -101,7 +102,7 @@ public struct ProcNetParser: Sendable {
         scanner.skipSpaces()
         if scanner.atEnd { return }
         if lineNumber == 1 && scanner.peek == UInt8(ascii: "s") { return }
-        guard let socket = scanner.scanSocketLine(family: table.family),
+        guard let socket = scanner.scanSocketLine(family: table.family, drops: table.transport == .udp),
             let state = SocketState(rawValue: socket.state)
         else {
             noteSkipped(line)
@@ -113,7 +114,7 @@ public struct ProcNetParser: Sendable {
                 localPort: socket.localPort, remoteAddress: socket.remoteAddress,
                 remotePort: socket.remotePort,
                 inode: socket.inode, uid: socket.uid, receiveQueue: socket.receiveQueue,
-                sendQueue: state == .listen ? nil : socket.transmitQueue))
+                sendQueue: state == .listen ? nil : socket.transmitQueue, drops: socket.drops))
     }
 
     private mutating func noteSkipped(_ line: UnsafeRawBufferPointer) {

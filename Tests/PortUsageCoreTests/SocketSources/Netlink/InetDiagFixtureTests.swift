@@ -69,6 +69,29 @@ struct InetDiagFixtureTests {
         #expect(records.allSatisfy { $0.isListener })
     }
 
+    /// The dumps with `INET_DIAG_SKMEMINFO` (`skmeminfo.txt`): a listener with backlog 2 holding 3
+    /// connections and having dropped 3 SYNs, a UDP socket that lost 19 datagrams. Requested as the
+    /// exporter requests them.
+    @Test func socketMemoryGivesTheDrops() throws {
+        let tcp = try NetlinkFixtures.parse("tcp4-listeners-skmeminfo", table: .tcp)
+        #expect(tcp.1.report == TableReadReport())
+        #expect(
+            tcp.0.map { [UInt32($0.localPort), $0.receiveQueue, $0.sendQueue, $0.drops] } == [
+                [17301, 3, 2, 3]
+            ])
+        let udp = try NetlinkFixtures.parse("udp4-listeners-skmeminfo", table: .udp)
+        #expect(udp.1.report == TableReadReport())
+        #expect(udp.0.map { [UInt32($0.localPort), $0.drops] } == [[17311, 19], [17312, 0]])
+        for (name, table) in [
+            ("tcp4-listeners-skmeminfo", SocketTable.tcp), ("udp4-listeners-skmeminfo", .udp),
+        ] {
+            #expect(
+                SockDiagRequest.encode(
+                    table: table, selection: .listeners, sequence: NetlinkFixtures.sequences[name]!)
+                    == (try NetlinkFixtures.bytes(name + ".request.bin")))
+        }
+    }
+
     @Test func tcp6ListenersReportV6Only() throws {
         #expect(
             try parse("tcp6-listeners", .tcp6) == [

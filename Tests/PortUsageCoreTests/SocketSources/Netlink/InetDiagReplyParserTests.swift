@@ -64,6 +64,35 @@ struct InetDiagReplyParserTests {
         #expect(!parser.isDone, "no NLMSG_DONE yet")
     }
 
+    /// `INET_DIAG_SKMEMINFO`: `SK_MEMINFO_DROPS` is its ninth word; a shorter array (an older kernel, or
+    /// a lie) leaves the drops absent and the socket counted, and one whose `rta_len` lies skips the
+    /// message as any attribute does.
+    @Test func socketMemoryGivesTheDrops() throws {
+        func memory(words: Int, drops: UInt32 = 0xFFFF_FFF0) -> [UInt8] {
+            let values = (0..<UInt32(words)).map { $0 == 8 ? drops : 1000 + $0 }
+            return Builder.attribute(type: 7, value: values.flatMap(Builder.native))
+        }
+        var builder = Builder()
+        builder.socket(Builder.inetDiagMessage(sourcePort: 1, attributes: [memory(words: 9)]))
+        builder.socket(Builder.inetDiagMessage(sourcePort: 2, attributes: [memory(words: 10, drops: 3)]))
+        builder.socket(Builder.inetDiagMessage(sourcePort: 3, attributes: [memory(words: 8)]))
+        builder.socket(Builder.inetDiagMessage(sourcePort: 4, attributes: [memory(words: 0)]))
+        builder.socket(
+            Builder.inetDiagMessage(
+                sourcePort: 5,
+                attributes: [Builder.attribute(type: 7, value: [UInt8](repeating: 9, count: 35))]))
+        builder.socket(Builder.inetDiagMessage(sourcePort: 6))
+        builder.socket(
+            Builder.inetDiagMessage(
+                sourcePort: 7, attributes: [Builder.attribute(type: 7, value: [1, 2, 3, 4], length: 40)]))
+        builder.done()
+        let (records, parser) = try Builder.parse(builder.bytes)
+        #expect(records.map(\.localPort) == [1, 2, 3, 4, 5, 6])
+        #expect(records.map(\.drops) == [0xFFFF_FFF0, 3, nil, nil, nil, nil])
+        #expect(parser.report.skipped == 1, "the attribute whose rta_len runs past the message")
+        #expect(parser.report.firstSkipped?.text == "attribute at offset 72 has rta_len 40")
+    }
+
     // MARK: framing lies: thrown
 
     @Test func lengthShorterThanTheHeaderThrows() {

@@ -279,6 +279,28 @@ struct ProcNetParserTests {
         #expect(established.sendQueue == 0)
         let v6 = try #require(try fixture(.tcp6).records.first)
         #expect(v6.localAddress.family == .ipv6)
+        #expect(table.records.allSatisfy { $0.drops == nil }, "a TCP line has no drops column")
+    }
+
+    /// A UDP line's last column is the socket's drops; a line whose tail is out of shape still counts,
+    /// without them.
+    @Test func udpLinesGiveTheirDrops() throws {
+        #expect(try fixture(.udp).records.map(\.drops) == [0, 0, 0])
+        let head =
+            "   1: 0100007F:4273 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 6562 2"
+        let table = ParsedTable.parsing(
+            [
+                head + " 00000000795b13ee 4294967295          ",  // the kernel pads the line with spaces
+                head + " 795b13ee 17",  // a 32-bit kernel's pointer
+                head + " 00000000795b13ee 4294967296",  // more than sk_drops holds
+                head + " 00000000795b13ee",  // no drops column
+                head + " 0000795b13ee 3",  // a pointer of neither width
+                head + " 00000000795b13ee 3 4",  // a column after the drops
+                head + " 00000000795b13ee -3",
+            ], table: .udp)
+        #expect(table.records.map(\.drops) == [UInt32.max, 17, nil, nil, nil, nil, nil])
+        #expect(table.skippedLines == 0)
+        #expect(table.listeners == [PortExposure(port: 0x4273, exposure: .loopback): 7])
     }
 }
 

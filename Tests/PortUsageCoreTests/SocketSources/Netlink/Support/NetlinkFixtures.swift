@@ -16,6 +16,7 @@ enum NetlinkFixtures {
         "udp6-listeners": 0x10003, "tcp4-connections": 0x10004, "tcp6-connections": 0x10005,
         "tcp4-everything": 0x10006, "udp4-everything": 0x10007, "udp6-everything": 0x10008,
         "tcp4-connections-17101": 0x10009, "unknown-protocol": 0x1000a,
+        "tcp4-listeners-skmeminfo": 0x1000b, "udp4-listeners-skmeminfo": 0x1000c,
     ]
 
     /// `Tests/PortUsageCoreTests/Fixtures/netlink`.
