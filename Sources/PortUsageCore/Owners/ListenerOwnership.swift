@@ -56,6 +56,11 @@ public struct ListenerOwnership: Sendable, Hashable, Comparable {
                         netns: NamespaceLabel.value(of: socket.key.namespace, in: namespaces)))
             }
         }
-        return distinct.sorted()
+        // The set is let go before sorting: a host with thousands of listeners holds the set, the array and
+        // the sort's buffer at once otherwise, the peak of its collection.
+        var sorted = Array(distinct)
+        distinct = []
+        sorted.sort()
+        return sorted
     }
 }
