@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: builds the exporter as shipped (release, static Swift runtime, the flags below) and a C
-# sock_diag reference (Benchmarks/Reference/sockdiag_count.c), then measures on two live loopback populations
-# (a: 1k listeners, 200 UDP, 10k connections; b: 5k, 1k, 100k) our scrapes beside the C reference, `ss` and
-# `cat` of /proc/net, and the exporter's peak RSS beside node_exporter's in the same run.
-# `scripts/bench.sh --memory` measures population b's memory figures only (no timing, no budget).
+# sock_diag reference (Benchmarks/Reference/sockdiag_count.c), then measures on three live loopback
+# populations (a: 1k listeners, 200 UDP, 10k connections; b: 5k, 1k, 100k; c: 15k, 2k, 300k) our scrapes
+# beside the C reference, `ss` and `cat` of /proc/net, and the exporter's peak RSS beside node_exporter's.
+# `scripts/bench.sh --memory [b|c]` measures populations b and c (or the one named): memory only, no budget.
 # Exits 1 when a budget is exceeded: listeners only <= 1.5x C (b); listeners + connections <= 1.0x C (b);
-# procfs scrape <= 1.1x cat (a); peak RSS <= 20 MiB and <= node_exporter's (b); stripped binary <= 30 MB.
+# procfs scrape <= 1.1x cat (a); peak RSS <= 20 MiB (b) and <= node_exporter's (b, c); stripped binary <= 30 MB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

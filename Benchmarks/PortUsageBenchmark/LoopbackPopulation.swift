@@ -49,14 +49,12 @@ final class LoopbackPopulation {
     /// Whether listener `index` (or UDP socket `index`) is on `::1`.
     private func isIPv6(_ index: Int) -> Bool { index % shape.ipv6Every == shape.ipv6Every - 1 }
 
-    /// The first port listeners try: they take the free ports from here up, in the registered range, as
-    /// services do, while the clients' ports are ephemeral (what a kernel-side port filter tells apart).
-    static let firstListenerPort: UInt16 = 20000
-
     private func openListeners() throws {
         let backlog = Int32(
             max(128, (shape.connections + shape.tcpListeners - 1) / max(1, shape.tcpListeners) + 8))
-        var candidate = Self.firstListenerPort
+        // Listeners take free ports in the registered range, as services do, while the clients' ports are
+        // ephemeral (what a kernel-side port filter tells apart).
+        var candidate = shape.firstListenerPort
         for index in 0..<shape.tcpListeners {
             let fd = try bindFreeListener(ipv6: isIPv6(index), from: &candidate)
             listeners.append(fd)

@@ -1,15 +1,16 @@
 /// The figures of a run as one markdown table for the README.
 struct Summary {
-    let small: PopulationRun
-    let large: PopulationRun
+    /// The live populations, in the order of the table's columns.
+    let runs: [PopulationRun]
     let synthetic: SyntheticComparison
     let namespaces: NamespaceRun?
     let exporter: ExporterUnderTest
 
     func printMarkdown() {
         print("\n## summary (for the README)\n")
-        print("| | population a: \(small.shape.summary) | population b: \(large.shape.summary) |")
-        print("|---|---|---|")
+        let columns = runs.map { "population \($0.shape.name): \($0.shape.summary)" }
+        print("| | " + columns.joined(separator: " | ") + " |")
+        print("|---|" + String(repeating: "---|", count: runs.count))
         var rows: [(String, String)] = [
             ("our scrape, listeners only", PopulationRun.listenersRow),
             ("C sock_diag reference, listeners", PopulationRun.referenceListenersRow),
@@ -26,14 +27,16 @@ struct Summary {
             ("`cat /proc/net/{tcp,tcp6,udp,udp6}`", PopulationRun.catRow),
         ]
         for (label, row) in rows {
-            print("| \(label) | \(cell(small, row)) | \(cell(large, row)) |")
+            print("| \(label) | " + runs.map { cell($0, row) }.joined(separator: " | ") + " |")
         }
-        let sources = large.exporterTotals.sources.sorted().joined(separator: ", ")
+        let sources = Set(runs.flatMap(\.exporterTotals.sources)).sorted().joined(separator: ", ")
         print("\nthe listeners + connections configuration read its sockets from: \(sources)")
-        let peaks = large.memory.map { "\($0.0): \(formatMiB($0.1.peak))" }
-        print("peak RSS with population b open: " + peaks.joined(separator: "; "))
-        if let node = large.nodeExporterMemory {
-            print("node_exporter in the same run: \(formatMiB(node.peak))")
+        for run in runs where run.nodeExporterMemory != nil {
+            let peaks = run.memory.map { "\($0.0): \(formatMiB($0.1.peak))" }
+            print("peak RSS with population \(run.shape.name) open: " + peaks.joined(separator: "; "))
+            if let node = run.nodeExporterMemory {
+                print("node_exporter in the same run: \(formatMiB(node.peak))")
+            }
         }
         print(
             "synthetic procfs, \(grouped(synthetic.lines)) lines: our scrape "

@@ -12,11 +12,11 @@ if arguments.count > 1 && arguments[1] == ClientHelpers.flag {
 if arguments.count > 1 && arguments[1] == NamespacePopulation.flag {
     NamespacePopulation.runHelper(arguments.dropFirst(2))
 }
-/// `--hold [a|b]`: opens population b (or a) and keeps it open until standard input ends, to look at an
-/// exporter by hand.
+/// `--hold [a|b|c]`: opens population b (or the one named) and keeps it open until standard input ends, to
+/// look at an exporter by hand.
 if arguments.count > 1 && arguments[1] == "--hold" {
     do {
-        let shape: PopulationShape = arguments.count > 2 && arguments[2] == "a" ? .small : .large
+        let shape = arguments.count > 2 ? PopulationShape.named(arguments[2]) ?? .large : .large
         let population = try LoopbackPopulation(shape)
         print("population \(shape.name) open (\(shape.summary)); close standard input to end it")
         fflush(nil)
@@ -29,14 +29,19 @@ if arguments.count > 1 && arguments[1] == "--hold" {
     }
 }
 
-/// `--memory`: population b's memory figures only, from a few scrapes (a quick check while changing what
-/// the exporter keeps resident); no timing, no budget.
+/// `--memory [b|c]`: the memory figures of populations b and c (or the one named) only, from a few scrapes
+/// (a quick check while changing what the exporter keeps resident); no timing, no budget.
 let memoryOnly = arguments.count > 1 && arguments[1] == "--memory"
-let positional = Array(arguments.dropFirst(memoryOnly ? 2 : 1))
+var positional = Array(arguments.dropFirst(memoryOnly ? 2 : 1))
+var memoryShapes: [PopulationShape] = [.large, .huge]
+if memoryOnly, let first = positional.first, let shape = PopulationShape.named(first) {
+    memoryShapes = [shape]
+    positional.removeFirst()
+}
 guard positional.count == 2 || positional.count == 3 else {
     print(
-        "usage: PortUsageBenchmark [--memory] <port_usage_exporter> <sockdiag_count> [prometheus-node-exporter]"
-    )
+        "usage: PortUsageBenchmark [--memory [a|b|c]] <port_usage_exporter> <sockdiag_count> "
+            + "[prometheus-node-exporter]")
     exit(2)
 }
 
@@ -47,10 +52,13 @@ do {
     print("# port_usage_exporter benchmark")
     print("exporter: \(exporter.binary)")
     if memoryOnly {
-        try PopulationRun(
-            .large, runs: 3, exporter: exporter, reference: reference, nodeExporter: nodeExporter
-        )
-        .printMemory()
+        for shape in memoryShapes {
+            print("\n## population \(shape.name): \(shape.summary)")
+            try PopulationRun(
+                shape, runs: 3, exporter: exporter, reference: reference, nodeExporter: nodeExporter
+            )
+            .printMemory()
+        }
         exit(0)
     }
 
@@ -60,6 +68,9 @@ do {
     let large = try PopulationRun(
         .large, runs: 15, exporter: exporter, reference: reference, nodeExporter: nodeExporter)
     large.printReport()
+    let huge = try PopulationRun(
+        .huge, runs: 5, exporter: exporter, reference: reference, nodeExporter: nodeExporter)
+    huge.printReport()
     let synthetic = try SyntheticComparison(lines: 100_000, runs: 30, exporter: exporter)
     synthetic.printReport()
     var namespaces: NamespaceRun?
@@ -86,15 +97,18 @@ do {
     budgets.check(
         "b: peak RSS, \(peakName)", formatMiB(peak),
         limit: "<= \(formatMiB(Budgets.peakRSSKiB))", met: peak <= Budgets.peakRSSKiB)
-    if let node = large.nodeExporterMemory {
-        budgets.check(
-            "b: peak RSS, \(peakName), vs node_exporter's", formatMiB(peak),
-            limit: "<= node_exporter's \(formatMiB(node.peak))", met: peak <= node.peak)
-    } else {
-        print("- node_exporter not given: its peak RSS was not measured")
+    for run in [large, huge] {
+        let (name, peak) = run.budgetedPeak
+        if let node = run.nodeExporterMemory {
+            budgets.check(
+                "\(run.shape.name): peak RSS, \(name), vs node_exporter's", formatMiB(peak),
+                limit: "<= node_exporter's \(formatMiB(node.peak))", met: peak <= node.peak)
+        } else {
+            print("- \(run.shape.name): node_exporter not given: its peak RSS was not measured")
+        }
     }
 
-    Summary(small: small, large: large, synthetic: synthetic, namespaces: namespaces, exporter: exporter)
+    Summary(runs: [small, large, huge], synthetic: synthetic, namespaces: namespaces, exporter: exporter)
         .printMarkdown()
     print("\nbudgets: \(budgets.allMet ? "all met" : "NOT MET")")
     exit(budgets.allMet ? 0 : 1)

@@ -1,26 +1,24 @@
 import Logging
-import NIOPosix
 import PortUsageCore
 import ServiceLifecycle
 
-/// The changes collector's background poll: reads the listeners at a fixed interval on a thread of its
-/// own (a read is blocking work), so that a listener that opens and closes between two scrapes is recorded.
+/// The changes collector's background poll: reads the listeners at a fixed interval on a lane of its own
+/// (a read is blocking work, and a slow poll must not delay a scrape), so that a listener that opens and
+/// closes between two scrapes is recorded.
 struct ListenerPoller: Service {
     let collector: PortUsageCollector
     let interval: Duration
     let logger: Logger
 
     func run() async throws {
-        let thread = NIOThreadPool(numberOfThreads: 1)
-        thread.start()
-        defer { thread.shutdownGracefully { _ in } }
+        let lane = BlockingLane("poll")
         let clock = ContinuousClock()
         await cancelWhenGracefulShutdown {
             var failing = false
             var next = clock.now
             while !Task.isCancelled {
                 let deadline = clock.now + interval
-                let errors = try? await thread.runIfActive { collector.pollListeners(deadline: deadline) }
+                let errors = await lane.run { collector.pollListeners(deadline: deadline) }
                 if let errors, errors.isEmpty == failing {
                     failing = !errors.isEmpty
                     if failing {

@@ -18,8 +18,7 @@ struct PeriodicPublisher: Service {
             var deadline = clock.now
             while !Task.isCancelled {
                 do {
-                    let collection = collection
-                    try await sink.publish(await runBlocking { collection.collect() })
+                    try await sink.publish(await collection.collectOffPool())
                 } catch is CancellationError {
                     return
                 } catch {

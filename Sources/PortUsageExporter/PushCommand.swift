@@ -21,7 +21,8 @@ struct PushCommand: AsyncParsableCommand {
         guard let pusher = try push.makePusher(logger: logger) else { return }
         let collector = try collection.makeCollector(
             logger: logger, policy: collection.makePolicyReloader(logger: logger), oneShot: true)
-        try await PushSink(pusher: pusher).publish(await runBlocking { collector.collect() })
+        try await PushSink(pusher: pusher).publish(
+            await SharedCollection(collector: collector).collectOffPool())
         logger.info("pushed", metadata: ["url": "\(pusher.group.redactedURL)", "method": "\(pusher.method)"])
     }
 }

@@ -65,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         let shared = SharedCollection(collector: collector, sinkFamilies: { sinks.flatMap(\.families) })
         if let (textfileSink, _) = schedules.first(where: { $0.0 is TextfileSink }) {
             // The file exists from the start, as node_exporter's textfile collector expects.
-            try await textfileSink.publish(await runBlocking { shared.collect() })
+            try await textfileSink.publish(await shared.collectOffPool())
         }
 
         let server = MetricsServer(

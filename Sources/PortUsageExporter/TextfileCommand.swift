@@ -20,7 +20,8 @@ struct TextfileCommand: AsyncParsableCommand {
         guard let writer = try textfile.makeWriter() else { return }
         let collector = try collection.makeCollector(
             logger: logger, policy: collection.makePolicyReloader(logger: logger), oneShot: true)
-        try await TextfileSink(writer: writer).publish(await runBlocking { collector.collect() })
+        try await TextfileSink(writer: writer).publish(
+            await SharedCollection(collector: collector).collectOffPool())
         logger.debug("wrote textfile", metadata: ["path": "\(writer.path)"])
     }
 }

@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOPosix
+import PortUsageCore
 
 /// Where results of blocking work re-enter the event loop, while the server runs.
 ///
@@ -25,41 +25,29 @@ final class LoopGate: Sendable {
     }
 }
 
-/// One thread for one kind of blocking work (collecting, reloading, verifying passwords), so that a stuck
-/// job of one kind never delays another kind.
-final class BlockingWorker: Sendable {
-    private let pool: NIOThreadPool
+/// One ``BlockingLane`` for one kind of the server's blocking work (collecting, reloading, verifying
+/// passwords), whose results come back to the event loop through the server's ``LoopGate``.
+struct BlockingWorker: Sendable {
+    private let lane: BlockingLane
     private let gate: LoopGate
-    private let busySince = NIOLockedValueBox<NIODeadline?>(nil)
 
-    init(gate: LoopGate) {
+    init(_ label: String, gate: LoopGate) {
+        lane = BlockingLane(label)
         self.gate = gate
-        pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
     }
 
     /// How long the current job has run, or nil when the worker is free.
-    var busyFor: TimeAmount? {
-        busySince.withLockedValue { since in since.map { .now() - $0 } }
-    }
+    var busyFor: TimeAmount? { lane.busyFor.map { TimeAmount($0) } }
 
-    /// Runs `body` on the worker's thread, then `completion` with its result on `loop` (unless the server
+    /// Runs `body` on the worker's lane, then `completion` with its result on `loop` (unless the server
     /// stopped meanwhile).
     func run<Value: Sendable>(
         on loop: any EventLoop, _ body: @escaping @Sendable () throws -> Value,
         then completion: @escaping @Sendable (Result<Value, any Error>) -> Void
     ) {
-        pool.submit { [self] state in
-            guard state == .active else { return }
-            busySince.withLockedValue { $0 = .now() }
+        lane.submit { [gate] in
             let result = Result { try body() }
-            busySince.withLockedValue { $0 = nil }
             gate.execute(on: loop) { completion(result) }
         }
-    }
-
-    /// Lets the thread end once its current job is done, without waiting for it.
-    func stop() {
-        pool.shutdownGracefully { _ in }
     }
 }

@@ -18,7 +18,7 @@ public struct ListenError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The HTTP server for `/metrics`, the landing page and the health endpoints, on one event-loop thread,
-/// with one worker thread for collections, one for the answers to collections that overrun, one for
+/// with one blocking lane for collections, one for the answers to collections that overrun, one for
 /// reloads and, with basic auth, one for bcrypt.
 ///
 /// As a ``Service`` it serves until graceful shutdown: then it stops accepting, closes idle connections,
@@ -31,7 +31,7 @@ public final class MetricsServer: Service, Sendable {
     public struct Configuration: Sendable {
         public var listenAddresses: [ListenAddress]
         public var telemetryPath: String
-        /// What `POST /-/reload` runs (blocking is fine: it runs on its own thread); nil answers 403, as
+        /// What `POST /-/reload` runs (blocking is fine: it runs on a lane of its own); nil answers 403, as
         /// Prometheus does without `--web.enable-lifecycle`.
         public var reload: ReloadAction?
         public var limits: ServerLimits
@@ -66,7 +66,6 @@ public final class MetricsServer: Service, Sendable {
         var group: MultiThreadedEventLoopGroup
         var channels: [any Channel]
         var gate: LoopGate
-        var workers: [BlockingWorker]
         var tracker: ConnectionTracker
         var coalescer: ScrapeCoalescer
     }
@@ -107,11 +106,11 @@ public final class MetricsServer: Service, Sendable {
     public func start() async throws -> [SocketAddress] {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let gate = LoopGate()
-        let collectionWorker = BlockingWorker(gate: gate)
-        let fallbackWorker = BlockingWorker(gate: gate)
-        let reloadWorker = BlockingWorker(gate: gate)
+        let collectionWorker = BlockingWorker("collection", gate: gate)
+        let fallbackWorker = BlockingWorker("fallback", gate: gate)
+        let reloadWorker = BlockingWorker("reload", gate: gate)
         let authenticator = configuration.authenticator.map {
-            RequestAuthenticator(authenticator: $0, worker: BlockingWorker(gate: gate))
+            RequestAuthenticator(authenticator: $0, worker: BlockingWorker("password-check", gate: gate))
         }
         let limits = configuration.limits
         let coalescer = ScrapeCoalescer(
@@ -131,10 +130,7 @@ public final class MetricsServer: Service, Sendable {
             authenticator: authenticator, responseHeaders: configuration.responseHeaders)
         let tracker = ConnectionTracker(limit: limits.maxConnections, logger: logger)
         var started = Running(
-            group: group, channels: [], gate: gate,
-            workers: [collectionWorker, fallbackWorker, reloadWorker]
-                + (authenticator.map { [$0.worker] } ?? []),
-            tracker: tracker, coalescer: coalescer)
+            group: group, channels: [], gate: gate, tracker: tracker, coalescer: coalescer)
         do {
             for address in configuration.listenAddresses {
                 let channel = try await bind(address, group: group, handler: handler, tracker: tracker)
@@ -172,7 +168,6 @@ public final class MetricsServer: Service, Sendable {
         running.tracker.close(includingBusy: true)
         running.gate.close()
         running.coalescer.abandonWaiters()
-        for worker in running.workers { worker.stop() }
         try? await running.group.shutdownGracefully()
     }
 

@@ -3,7 +3,7 @@ import CurlShim
 /// The exporter's HTTP client: libcurl's easy interface, one handle per request, blocking. libcurl is
 /// loaded on the first request (see `Sources/CCurl/shim.h`), so an exporter that never pushes never maps it.
 ///
-/// Call it off the cooperative thread pool (see `runBlocking`); every request is bounded by the
+/// Call it off the cooperative thread pool (`Pusher` calls it on a `BlockingLane`); every request is bounded by the
 /// configured timeout.
 public struct CurlHTTPClient: Sendable {
     /// How a client authenticates and verifies its peer.

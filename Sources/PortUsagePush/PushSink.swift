@@ -15,7 +15,7 @@ public struct PushSink: MetricsSink {
     /// every attempt failed.
     public func publish(_ scrape: Scrape) async throws {
         let families = scrape.families
-        let body = await runBlocking { Pusher.body(of: families) }
+        let body = await pusher.lane.run { Pusher.body(of: families) }
         try await pusher.push(body)
     }
 }

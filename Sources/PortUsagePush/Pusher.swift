@@ -14,6 +14,8 @@ public struct Pusher: Sendable {
     /// What this pusher has done: requests by result, the last one's duration, the last success.
     public let statistics = SinkStatistics(names: SinkStatistics.pushNames)
     private let logger: Logger
+    /// Where the body is encoded and libcurl's blocking transfers run.
+    let lane = BlockingLane("push")
 
     public init(
         group: PushgatewayGroup, method: PushMethod, client: CurlHTTPClient, retry: RetryPolicy,
@@ -71,7 +73,7 @@ public struct Pusher: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let client = client
-        let result = await runBlocking {
+        let result = await lane.run {
             Result { () throws(HTTPTransportError) in try client.send(request) }
         }
         let seconds = (clock.now - start).seconds

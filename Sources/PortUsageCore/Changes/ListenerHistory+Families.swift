@@ -12,7 +12,7 @@ extension ListenerHistory {
         let state = state.withLock { $0 }
         let entries = Self.keysWithSeries(in: state.entries, maxPorts: maxPorts, hasOwnSeries: hasOwnSeries)
         let sets = labelSets.labelSets(
-            for: entries, key: \.key, labels: { $0.key.historyLabels(netns: $0.value.netns) })
+            for: entries, key: \.key, labels: { $0.key.historyLabels(netns: state.netns[$0.key]) })
         return [
             MetricFamily(
                 name: "port_usage_listener_first_seen_timestamp_seconds",

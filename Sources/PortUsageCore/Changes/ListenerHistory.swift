@@ -21,8 +21,6 @@ public final class ListenerHistory: Sendable {
         var firstSeen: Double
         var lastSeen: Double
         var isOpen: Bool
-        /// The `netns` label of the key's namespace when last seen, kept after the namespace is gone.
-        var netns: String?
     }
 
     struct ChangeKey: Hashable {
@@ -33,6 +31,9 @@ public final class ListenerHistory: Sendable {
 
     struct State {
         var entries: [ListenerKey: Entry] = [:]
+        /// The `netns` label of each kept key's namespace when last seen, kept after the namespace is gone;
+        /// beside the entries rather than in them, as most hosts have no namespace labels.
+        var netns: [ListenerKey: String] = [:]
         /// Open keys that found no room, with the time each was first seen; no larger than the number
         /// of listeners open at once.
         var untracked: [ListenerKey: Double] = [:]
@@ -75,8 +76,8 @@ public final class ListenerHistory: Sendable {
                 if !entry.isOpen { count(listener, opened: true, in: &state) }
                 entry.isOpen = true
                 entry.lastSeen = time
-                entry.netns = NamespaceLabel.value(of: listener.namespace, in: namespaces)
                 state.entries[listener] = entry
+                state.label(listener, NamespaceLabel.value(of: listener.namespace, in: namespaces))
             }
             for listener in new {
                 if !isBaseline { count(listener, opened: true, in: &state) }
@@ -86,7 +87,7 @@ public final class ListenerHistory: Sendable {
             promoteUntracked(at: time, namespaces: namespaces, in: &state)
             let horizon = time - retention.seconds
             while let expired = state.closed.popOldest(in: state.entries, if: { $0 < horizon }) {
-                state.entries[expired] = nil
+                state.forget(expired)
             }
             state.closed.compact(in: state.entries)
         }
@@ -101,9 +102,8 @@ public final class ListenerHistory: Sendable {
             state.untracked[listener] = firstSeen
             return
         }
-        state.entries[listener] = Entry(
-            firstSeen: firstSeen, lastSeen: time, isOpen: true,
-            netns: NamespaceLabel.value(of: listener.namespace, in: namespaces))
+        state.entries[listener] = Entry(firstSeen: firstSeen, lastSeen: time, isOpen: true)
+        state.label(listener, NamespaceLabel.value(of: listener.namespace, in: namespaces))
     }
 
     /// Whether the history has room for one more key, after forgetting the oldest closed key if it was
@@ -111,7 +111,7 @@ public final class ListenerHistory: Sendable {
     private func makeRoom(in state: inout State) -> Bool {
         guard state.entries.count >= capacity else { return true }
         guard let oldest = state.closed.popOldest(in: state.entries) else { return false }
-        state.entries[oldest] = nil
+        state.forget(oldest)
         return true
     }
 
@@ -148,5 +148,22 @@ public final class ListenerHistory: Sendable {
         let key = ChangeKey(
             transport: listener.table.transport, range: PortRange(port: listener.port), opened: opened)
         state.changes[key, default: 0] += 1
+    }
+}
+
+extension ListenerHistory.State {
+    /// Sets or clears the `netns` label of a kept key.
+    mutating func label(_ listener: ListenerKey, _ netns: String?) {
+        if let netns {
+            self.netns[listener] = netns
+        } else if !self.netns.isEmpty {
+            self.netns[listener] = nil
+        }
+    }
+
+    /// Forgets a kept key.
+    mutating func forget(_ listener: ListenerKey) {
+        entries[listener] = nil
+        label(listener, nil)
     }
 }

@@ -20,10 +20,13 @@ public final class PortUsageCollector: Sendable {
     private let log: RepeatSuppressingLog
     private let advice: CollectionAdvice
     private let skippedTotals = Mutex<[SkippedInputKey: Int]>([:])
-    /// The host's listener keys and listening sockets in the last read of each kind: room made for them in
-    /// the next read of that kind. A scrape and the changes poll keep a hint each: the poll keeps no
-    /// listening sockets, and would otherwise leave every scrape without its reservation.
+    /// The host's listener keys in the last read of each kind: room made for them in the next read of that
+    /// kind. A scrape and the changes poll keep a hint each: they read different tables (the poll reads
+    /// listeners only, and the netns collector adds other namespaces' keys to scrapes).
     let sizeHints = Mutex(ReadSizeHints())
+    /// Collections running now: the poll between scrapes skips its read while one runs, which shows the
+    /// collectors the same listeners (and two reads at once would add their peaks).
+    private let collectionsRunning = Atomic<Int>(0)
     /// The namespace the host's listeners are keyed with: the exporter's own when a collector tells
     /// namespaces apart, else none.
     private let hostNamespace: NamespaceID
@@ -64,6 +67,8 @@ public final class PortUsageCollector: Sendable {
 
     /// Collects now; a socket table still being read at `deadline` fails with a timeout.
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
+        collectionsRunning.add(1, ordering: .relaxed)
+        defer { collectionsRunning.subtract(1, ordering: .relaxed) }
         var hookSeconds: [CollectorName: Double] = [:]
         let reading = read(demand, poll: false, deadline: deadline, hint: \.scrape, hookSeconds: &hookSeconds)
         return assemble(reading, deadline: deadline, hookSeconds: hookSeconds)
@@ -74,18 +79,13 @@ public final class PortUsageCollector: Sendable {
     /// `hookSeconds`.
     private func read(
         _ demand: SocketDemand, poll: Bool, deadline: ContinuousClock.Instant?,
-        hint: WritableKeyPath<ReadSizeHints, ReadSizeHints.Size>, hookSeconds: inout [CollectorName: Double]
+        hint: WritableKeyPath<ReadSizeHints, Int>, hookSeconds: inout [CollectorName: Double]
     ) -> CollectionReading {
         var demand = demand
-        (demand.expectedListenerKeys, demand.expectedListenerSockets) = sizeHints.withLock {
-            ($0[keyPath: hint].keys, $0[keyPath: hint].sockets)
-        }
+        demand.expectedListenerKeys = sizeHints.withLock { $0[keyPath: hint] }
         let snapshot = SocketSnapshot.take(
             from: source, demand: demand, deadline: deadline, namespace: hostNamespace)
-        sizeHints.withLock {
-            $0[keyPath: hint] = .init(
-                keys: snapshot.counts.listeners.count, sockets: snapshot.counts.listenerSockets.count)
-        }
+        sizeHints.withLock { $0[keyPath: hint] = snapshot.counts.listeners.count }
         var reading = CollectionReading(snapshot: snapshot)
         for (name, collector) in collectors {
             hookSeconds[name, default: 0] += Self.timed {
@@ -103,10 +103,12 @@ public final class PortUsageCollector: Sendable {
     public var tracksChanges: Bool { collectors.contains { $0.collector.pollsListeners } }
 
     /// Reads the listeners only and shows them to the collectors (the `changes` collector records them):
-    /// the background poll between scrapes. Returns the errors of the tables that could not be read.
+    /// the background poll between scrapes. Returns the errors of the tables that could not be read, or nil
+    /// when it read nothing because a collection runs: that collection shows the collectors the listeners.
     @discardableResult
-    public func pollListeners(deadline: ContinuousClock.Instant? = nil) -> [SocketSourceError] {
+    public func pollListeners(deadline: ContinuousClock.Instant? = nil) -> [SocketSourceError]? {
         guard tracksChanges else { return [] }
+        guard collectionsRunning.load(ordering: .relaxed) == 0 else { return nil }
         var ignored: [CollectorName: Double] = [:]
         let reading = read(
             .listeners(of: demand.tables), poll: true, deadline: deadline, hint: \.poll, hookSeconds: &ignored

@@ -24,6 +24,8 @@ public final class SharedCollection: Sendable {
     private let sinkFamilies: @Sendable () -> [MetricFamily]
     private let state = Mutex(State())
     private let started = Atomic<Int>(0)
+    /// Where the sinks' schedules collect (HTTP scrapes collect on the server's own lane).
+    private let lane = BlockingLane("sink-collection")
 
     /// Shares `collector`'s collections, each with the families `sinkFamilies` gives at that moment added.
     public init(
@@ -66,6 +68,12 @@ public final class SharedCollection: Sendable {
         }
         for _ in 0..<waiting { inFlight.finished.signal() }
         return scrape
+    }
+
+    /// ``collect(deadline:)`` on a lane of its own, awaited without holding a thread of the cooperative
+    /// pool: how the push and textfile schedules and commands collect.
+    public func collectOffPool() async -> Scrape {
+        await lane.run { self.collect() }
     }
 
     /// Everything but the socket tables, reported failed for `reason`, with the sinks' families: the

@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 
 /// `port_usage_listener_owner_info`: one series per listener key and distinct owner (user, unit, process),
 /// to join with `port_usage_listeners` on `protocol, family, port, exposure`. Never a pid: it would churn.
@@ -35,10 +35,17 @@ struct OwnersCollector: Collector {
     /// Resolves the owners of the listening sockets into the context (the landing page shows them too),
     /// stopping its walk halfway to the collection's deadline; says once why process names are missing
     /// when processes of other users could not be read.
+    ///
+    /// Process names are searched for only for the sockets of ports within the cap: the sockets of the
+    /// ports summed into `port="other"` are named by user and unit alone, so the walk's state stays bounded
+    /// by the cap however many ports a host listens on.
     func prepare(_ context: inout CollectionContext) {
         let sockets = context.snapshot.counts.listenerSockets
+        let limits = context.limits
         let resolved = resolver.owners(
-            of: sockets,
+            of: sockets.lazy.filter {
+                limits.label(for: $0.key.port, transport: $0.key.table.transport) != .other
+            },
             deadline: context.deadline.map { Self.walkDeadline(now: .now, collectionDeadline: $0) })
         let unreadable = resolved.statistics.unresolved[.permission, default: 0]
         let subject = "owners privilege"
@@ -55,7 +62,7 @@ struct OwnersCollector: Collector {
             log.clear(subject)
         }
         context.owners = ListenerOwnership.of(
-            sockets, owners: resolved.owners, limits: context.limits,
+            sockets, owner: resolved.owner(of:), limits: context.limits,
             namespaces: context.namespaces?.labels ?? [:])
         context.ownerWalk = resolved.statistics
     }

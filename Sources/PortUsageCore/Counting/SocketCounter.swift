@@ -26,11 +26,10 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
 
     public init(
         countsConnections: Bool, keepsListenerSockets: Bool = false, talliesLocalPorts: Bool = false,
-        namespace: NamespaceID = .untagged, expectedListenerKeys: Int = 0, expectedListenerSockets: Int = 0
+        namespace: NamespaceID = .untagged, expectedListenerKeys: Int = 0
     ) {
         self.namespace = namespace
         counts.listeners.reserveCapacity(expectedListenerKeys)
-        if keepsListenerSockets { counts.listenerSockets.reserveCapacity(expectedListenerSockets) }
         self.countsConnections = countsConnections
         self.keepsListenerSockets = keepsListenerSockets
         self.talliesLocalPorts = talliesLocalPorts
@@ -81,7 +80,7 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
     /// them twice at the peak of a scrape.
     public func batch() -> SocketCounter {
         var batch = self
-        batch.counts.listenerSockets = []
+        batch.counts.listenerSockets = ChunkedArray()
         batch.pendingConnections = []
         return batch
     }

@@ -48,7 +48,7 @@ public struct SocketCounts: Sendable, Equatable {
     /// Local ports held and connected, when the counter tallied them.
     public var localPorts = LocalPortUsage()
     /// Every listener, when the counter kept them.
-    public var listenerSockets: [ListenerSocket] = []
+    public var listenerSockets = ChunkedArray<ListenerSocket>()
     /// Every socket read, by table and state; complete only for tables read whole.
     public var states: [SocketTable: [SocketState: Int]] = [:]
 

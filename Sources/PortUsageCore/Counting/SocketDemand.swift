@@ -13,9 +13,6 @@ public struct SocketDemand: Sendable, Equatable {
     /// How many listener keys to make room for at once (the last collection's), so that the count does not
     /// grow its table step by step, rehashing every key each time.
     public var expectedListenerKeys = 0
-    /// How many listening sockets to make room for at once, when ``listenerSockets`` is set (the last
-    /// collection's): growing the array step by step holds it twice at each step.
-    public var expectedListenerSockets = 0
 
     public init(
         tables: [SocketTable] = SocketTable.allCases, connections: Bool, everySocket: Bool,

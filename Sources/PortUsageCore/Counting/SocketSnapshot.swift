@@ -23,8 +23,7 @@ public struct SocketSnapshot: Sendable {
         var counter = SocketCounter(
             countsConnections: demand.connections, keepsListenerSockets: demand.listenerSockets,
             talliesLocalPorts: demand.localPorts, namespace: namespace,
-            expectedListenerKeys: demand.expectedListenerKeys,
-            expectedListenerSockets: demand.expectedListenerSockets)
+            expectedListenerKeys: demand.expectedListenerKeys)
         var outcomes: [TableOutcome] = []
         if !demand.tables.contains(where: source.selectsInKernel) {
             // Whole tables (procfs), read side by side, each into a counter of its own: the kernel formats

@@ -10,9 +10,10 @@ public enum ListenerListing {
         let demand = SocketDemand(
             tables: tables, connections: false, everySocket: false, listenerSockets: true)
         let snapshot = SocketSnapshot.take(from: source, demand: demand, deadline: nil)
-        let sockets = snapshot.counts.listenerSockets
+        let sockets = Array(snapshot.counts.listenerSockets)
+        let resolution = owners.owners(of: sockets)
         let listeners = ListedListener.list(
-            sockets, owners: owners.owners(of: sockets).owners, classifier: classifier, policy: policy)
+            sockets, owners: sockets.map(resolution.owner(of:)), classifier: classifier, policy: policy)
         return (listeners, snapshot.outcomes.compactMap(\.failure))
     }
 }

@@ -33,33 +33,34 @@ public struct ListenerOwnership: Sendable, Hashable, Comparable {
         ]
     }
 
-    /// The ownerships of `sockets`, owned as `owners` says (in the same order): one per key and distinct
-    /// owner, a socket held by processes of several names giving one each; sorted. A namespace's `netns`
-    /// label is its name in `namespaces`.
+    /// The ownerships of `sockets`, each owned as `owner` says: one per key and distinct owner, a socket
+    /// held by processes of several names giving one each; sorted. A namespace's `netns` label is its name
+    /// in `namespaces`.
+    ///
+    /// Made distinct in a set as they come: the ports past the cap share one `other` key, so a host with
+    /// many listeners has far fewer ownerships than sockets.
     static func of(
-        _ sockets: [ListenerSocket], owners: [SocketOwner], limits: CardinalityGuard,
+        _ sockets: some Sequence<ListenerSocket>, owner: (ListenerSocket) -> SocketOwner,
+        limits: CardinalityGuard,
         namespaces: [NamespaceID: String] = [:]
     ) -> [ListenerOwnership] {
-        var result: [ListenerOwnership] = []
-        result.reserveCapacity(sockets.count)
-        for (socket, owner) in zip(sockets, owners) {
+        var distinct = Set<ListenerOwnership>()
+        for socket in sockets {
+            let owner = owner(socket)
             let port = limits.label(for: socket.key.port, transport: socket.key.table.transport)
             for process in owner.processes.isEmpty ? [""] : owner.processes {
-                result.append(
+                distinct.insert(
                     ListenerOwnership(
                         table: socket.key.table, port: port, exposure: socket.key.exposure, user: owner.user,
                         unit: owner.unit, process: process, namespace: socket.key.namespace,
                         netns: NamespaceLabel.value(of: socket.key.namespace, in: namespaces)))
             }
         }
-        // Sorted in place, then made distinct: equal ownerships are neighbours (no set beside the array).
-        result.sort()
-        var kept = 0
-        for index in result.indices where kept == 0 || result[index] != result[kept - 1] {
-            result.swapAt(kept, index)
-            kept += 1
-        }
-        result.removeSubrange(kept...)
-        return result
+        // The set is let go before sorting: a host with thousands of listeners holds the set, the array and
+        // the sort's buffer at once otherwise, the peak of its collection.
+        var sorted = Array(distinct)
+        distinct = []
+        sorted.sort()
+        return sorted
     }
 }

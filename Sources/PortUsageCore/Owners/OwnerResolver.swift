@@ -22,13 +22,34 @@ public struct SocketOwner: Sendable, Hashable {
 }
 
 /// The owners of some listening sockets, and what the walk of the processes left unresolved.
+///
+/// Owners are made one socket at a time (``owner(of:)``) rather than kept in an array beside the sockets:
+/// a host with tens of thousands of listeners exports far fewer distinct owners.
 public struct OwnerResolution: Sendable {
-    /// The owner of each socket, in order.
-    public var owners: [SocketOwner]
+    private let resolver: OwnerResolver
+    private let names: [UInt64: [String]]
     /// The processes that could not be read for lack of privilege in this resolution's walk.
     public var deniedProcesses: Int
     /// Why the sockets without process names have none, and the descriptors read so far.
     public var statistics: OwnerWalkStatistics
+
+    init(
+        resolver: OwnerResolver, names: [UInt64: [String]], deniedProcesses: Int,
+        statistics: OwnerWalkStatistics
+    ) {
+        self.resolver = resolver
+        self.names = names
+        self.deniedProcesses = deniedProcesses
+        self.statistics = statistics
+    }
+
+    /// The owner of `socket`, one of the sockets resolved.
+    public func owner(of socket: ListenerSocket) -> SocketOwner {
+        SocketOwner(
+            user: resolver.users.name(of: socket.uid),
+            unit: socket.cgroupID.map(resolver.units.unit(of:)) ?? "",
+            processes: names[socket.inode, default: []])
+    }
 }
 
 /// Resolves the owners of listening sockets, caching what it learns: user names by uid, units by cgroup id,
@@ -49,16 +70,11 @@ public final class OwnerResolver: Sendable {
         processes = SocketProcesses(procRoot: procRoot, maxDescriptors: maxDescriptors)
     }
 
-    /// The owner of each socket, in order, walking the processes until `deadline` at the latest.
-    public func owners(of sockets: [ListenerSocket], deadline: ContinuousClock.Instant? = nil)
+    /// The owners of `sockets`, walking the processes until `deadline` at the latest.
+    public func owners(of sockets: some Sequence<ListenerSocket>, deadline: ContinuousClock.Instant? = nil)
         -> OwnerResolution
     {
-        let lookup = processes.names(holding: Set(sockets.map(\.inode)), deadline: deadline)
-        let owners = sockets.map { socket in
-            SocketOwner(
-                user: users.name(of: socket.uid), unit: socket.cgroupID.map(units.unit(of:)) ?? "",
-                processes: lookup.names[socket.inode, default: []])
-        }
+        let lookup = processes.names(holding: Set(sockets.lazy.map(\.inode)), deadline: deadline)
         var statistics = OwnerWalkStatistics(descriptorsRead: lookup.descriptorsRead)
         let ownUser = UInt32(geteuid())
         for socket in sockets {
@@ -66,7 +82,8 @@ public final class OwnerResolver: Sendable {
             statistics.unresolved[
                 Self.reason(unresolved, socketUser: socket.uid, ownUser: ownUser), default: 0] += 1
         }
-        return OwnerResolution(owners: owners, deniedProcesses: lookup.denied, statistics: statistics)
+        return OwnerResolution(
+            resolver: self, names: lookup.names, deniedProcesses: lookup.denied, statistics: statistics)
     }
 
     /// The reason of `unresolved` for a socket of user `socketUser`. A socket not found although some

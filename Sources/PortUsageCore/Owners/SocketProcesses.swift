@@ -45,6 +45,9 @@ public final class SocketProcesses: Sendable {
 
     private struct State {
         var names: [UInt64: [String]] = [:]
+        /// Every distinct list in ``names``, whose storage the inodes share: a process holding thousands of
+        /// listeners costs one list, not one each.
+        var lists = Set<[String]>()
         var unowned = UnownedInodes()
         var searches = SocketSearches()
         var position = WalkPosition()
@@ -81,6 +84,7 @@ public final class SocketProcesses: Sendable {
             state.lookups += 1
             if state.names.keys.contains(where: { !wanted.contains($0) }) {
                 state.names = state.names.filter { wanted.contains($0.key) }
+                state.lists = Set(state.names.values)
             }
             state.unowned.keep(only: wanted)
             state.searches.keep(only: wanted)
@@ -120,7 +124,15 @@ public final class SocketProcesses: Sendable {
         var pids: [Int]?
         var next = 0
         defer {
-            for (inode, holders) in found { state.names[inode] = holders.sorted() }
+            for (inode, holders) in found {
+                let list = holders.sorted()
+                if let kept = state.lists.firstIndex(of: list) {
+                    state.names[inode] = state.lists[kept]
+                } else {
+                    state.lists.insert(list)
+                    state.names[inode] = list
+                }
+            }
         }
         while true {
             for (inode, search) in state.searches.completed(at: state.position) {

@@ -40,7 +40,7 @@ public final class ListenerDropTotals: Sendable {
     /// A socket without an inode cannot be followed from one update to the next and is left out (a
     /// listener always has one).
     public func update(
-        _ sockets: [ListenerSocket], counts: (ListenerKey) -> Bool, unread: (ListenerKey) -> Bool
+        _ sockets: some Sequence<ListenerSocket>, counts: (ListenerKey) -> Bool, unread: (ListenerKey) -> Bool
     ) -> [ListenerKey: Total] {
         state.withLock { state in
             var seen: [UInt64: Tracked] = [:]

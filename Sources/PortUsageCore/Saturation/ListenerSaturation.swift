@@ -69,7 +69,7 @@ extension ListenerSaturation {
     /// theirs are), from the listening `sockets` they count; drops from `drops` (the ports with their own
     /// series only).
     static func of(
-        _ sockets: [ListenerSocket], series: [ListenerSeries], limits: CardinalityGuard,
+        _ sockets: some Sequence<ListenerSocket>, series: [ListenerSeries], limits: CardinalityGuard,
         drops: [ListenerKey: ListenerDropTotals.Total]
     ) -> [ListenerSaturation] {
         var positions: [Key: Int] = [:]

@@ -3,6 +3,8 @@ public struct TextfileSink: MetricsSink {
     public let name = "textfile"
     private let writer: TextfileWriter
     private let statistics = SinkStatistics(names: SinkStatistics.textfileNames)
+    /// Where the blocking write runs.
+    private let lane = BlockingLane("textfile")
 
     public init(writer: TextfileWriter) {
         self.writer = writer
@@ -14,7 +16,7 @@ public struct TextfileSink: MetricsSink {
     /// ``FileSystemError`` when the write fails.
     public func publish(_ scrape: Scrape) async throws {
         let (writer, statistics, families) = (writer, statistics, scrape.families)
-        let result = await runBlocking {
+        let result = await lane.run {
             let clock = ContinuousClock()
             let start = clock.now
             let result = Result { () throws(FileSystemError) in try writer.write(families) }

@@ -1,26 +1,48 @@
 import Logging
 import PortUsageTestSupport
+import Synchronization
 import Testing
 
 @testable import PortUsageCore
 
-/// The changes poll keeps no listening sockets: it must not take the scrape's reservation away.
+/// The changes poll and the scrapes read different sets of tables: each keeps its own size hint, and the
+/// poll does not read while a collection does.
 @Suite("read size hints")
 struct ReadSizeHintsTests {
-    @Test func thePollAndTheScrapeKeepAHintEach() {
-        let collector = PortUsageCollector(
-            source: ProcNetSource(procRoot: Fixtures.procRoot),
-            classifier: PortClassifier(registry: .embedded),
-            options: CollectorOptions(enabled: [.listeners, .owners, .changes]),
+    private static func collector(_ source: some SocketSource, tables: [SocketTable] = SocketTable.allCases)
+        -> PortUsageCollector
+    {
+        PortUsageCollector(
+            source: source, classifier: PortClassifier(registry: .embedded),
+            options: CollectorOptions(enabled: [.listeners, .owners, .changes], tables: tables),
             buildInfo: BuildInfo(version: "1", revision: "r", swiftVersion: "6"),
             owners: OwnerResolver(procRoot: Fixtures.procRoot, cgroupRoot: Fixtures.procRoot + "/no-cgroups"),
             procRoot: Fixtures.procRoot, logger: Logger(label: "test"))
+    }
+
+    @Test func thePollAndTheScrapeKeepAHintEach() {
+        let collector = Self.collector(ProcNetSource(procRoot: Fixtures.procRoot))
         _ = collector.collect()
-        let scrape = collector.sizeHints.withLock { $0.scrape }
-        #expect(scrape.keys > 0 && scrape.sockets >= scrape.keys)
-        collector.pollListeners()
+        let keys = collector.sizeHints.withLock { $0.scrape }
+        #expect(keys > 0)
+        collector.sizeHints.withLock { $0.scrape = 12345 }
+        #expect(collector.pollListeners()?.isEmpty == true)
         let after = collector.sizeHints.withLock { $0 }
-        #expect(after.scrape.keys == scrape.keys && after.scrape.sockets == scrape.sockets)
-        #expect(after.poll.keys == scrape.keys && after.poll.sockets == 0)
+        #expect(after.scrape == 12345 && after.poll == keys)
+    }
+
+    @Test func thePollReadsNothingWhileACollectionRuns() async {
+        let source = CountingSource(held: true)
+        let collector = Self.collector(source, tables: [.tcp])
+        async let collected = BlockingLane("collection").run { collector.collect() }
+        for _ in 0..<2000 where source.calls.load(ordering: .relaxed) == 0 {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(collector.pollListeners() == nil)
+        #expect(source.calls.load(ordering: .relaxed) == 1)
+        source.release()
+        _ = await collected
+        #expect(collector.pollListeners()?.isEmpty == true)
+        #expect(source.calls.load(ordering: .relaxed) == 2)
     }
 }

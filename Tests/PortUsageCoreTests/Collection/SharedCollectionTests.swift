@@ -25,8 +25,11 @@ struct SharedCollectionTests {
         let source = CountingSource(held: true)
         let collection = shared(source, sinkFamilies: { [] })
         let counts = await withTaskGroup(of: Int.self) { group in
-            for _ in 0..<3 {
-                group.addTask { await runBlocking { collection.collect() }.listeners.count }
+            // Three callers on lanes of their own, as the HTTP collection worker and two schedules are.
+            for caller in 0..<3 {
+                group.addTask {
+                    await BlockingLane("caller-\(caller)").run { collection.collect() }.listeners.count
+                }
             }
             // Every caller is in before the one read is let go: one runs it, two wait.
             for _ in 0..<2000 where collection.waitingCallers < 2 {
@@ -38,7 +41,7 @@ struct SharedCollectionTests {
         #expect(counts == [1, 1, 1])
         #expect(collection.collectionsStarted == 1)
         #expect(source.calls.load(ordering: .relaxed) == 1)
-        _ = collection.collect()
+        _ = await collection.collectOffPool()
         #expect(collection.collectionsStarted == 2)
     }
 

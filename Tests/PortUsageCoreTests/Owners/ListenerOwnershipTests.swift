@@ -22,12 +22,12 @@ struct ListenerOwnershipTests {
             Self.socket(.tcp, 443, inode: 3), Self.socket(.udp, 53, inode: 4),
             Self.socket(.tcp, 22, inode: 5),
         ]
-        let owners = [
-            nginx, nginx, nginx, SocketOwner(user: "root", unit: "", processes: []),
-            SocketOwner(user: "root", unit: "ssh.service", processes: ["sshd", "sshd-session"]),
+        let owners: [UInt64: SocketOwner] = [
+            1: nginx, 2: nginx, 3: nginx, 4: SocketOwner(user: "root", unit: "", processes: []),
+            5: SocketOwner(user: "root", unit: "ssh.service", processes: ["sshd", "sshd-session"]),
         ]
         let limits = CardinalityGuard(maxPorts: 100, counts: SocketCounts())
-        let result = ListenerOwnership.of(sockets, owners: owners, limits: limits)
+        let result = ListenerOwnership.of(sockets, owner: { owners[$0.inode]! }, limits: limits)
         #expect(
             result.map { "\($0.table.rawValue)/\($0.port) \($0.user) \($0.unit) \($0.process)" } == [
                 "tcp/22 root ssh.service sshd", "tcp/22 root ssh.service sshd-session",
