@@ -65,7 +65,7 @@ def test_a_missing_table_is_skipped_and_an_unreadable_one_fails_the_collectors_t
     (proc_copy / "net" / "udp6").mkdir()  # read() fails with EISDIR
     with Exporter(f"--path.procfs={proc_copy}", "--collector.sockets", "--log.level=debug") as exporter:
         assert collector_success(exporter) == {"listeners": 0, "connections": 1, "changes": 0, "owners": 0,
-                                              "sockets": 0, "process": 1}
+                                              "sockets": 0, "process": 1, "saturation": 0}
         # What the readable tables hold is still served.
         assert len(exporter.samples("port_usage_listeners")) == 6
         exporter.scrape()
@@ -74,10 +74,11 @@ def test_a_missing_table_is_skipped_and_an_unreadable_one_fails_the_collectors_t
         assert len(skip) == 1 and "level=debug" in skip[0] and "No such file or directory" in skip[0], log
         failed = [line for line in log.splitlines() if "collector failed" in line]
         # Logged once although scraped twice; the message says which file and why, and advises the flag.
-        assert len(failed) == 4, log
+        assert len(failed) == 5, log
         assert all("level=error" in line and f"{proc_copy}/net/udp6: not a regular file (a directory)" in line
                    and 'advice="check --path.procfs"' in line for line in failed)
-        assert {"collector=listeners", "collector=changes", "collector=owners", "collector=sockets"} == {
+        assert {"collector=listeners", "collector=changes", "collector=owners", "collector=sockets",
+                "collector=saturation"} == {
             part for line in failed for part in line.split() if part.startswith("collector=")}
 
 
@@ -89,7 +90,7 @@ def test_a_fifo_or_a_device_as_a_table_fails_only_its_collector_at_once(proc_cop
     with Exporter(f"--path.procfs={proc_copy}") as exporter:
         # Both collectors needed tcp; the readable tables' listeners are still served.
         assert collector_success(exporter) == {"listeners": 0, "connections": 0, "changes": 0, "owners": 0,
-                                              "process": 1}
+                                              "process": 1, "saturation": 0}
         assert {dict(labels)["family"] for labels in exporter.samples("port_usage_listeners")} == {"ipv6"}
         log = exporter.log_text()
         assert f"{proc_copy}/net/tcp: not a regular file (a FIFO)" in log

@@ -54,7 +54,7 @@ def test_collect_and_exclude_filter_collectors_as_node_exporter_does():
         assert refused.value.code == 400
         message = refused.value.read().decode()
         assert "unknown collector 'no_such_collector'" in message
-        assert "collectors that run: changes, connections, listeners, owners, process" in message
+        assert "collectors that run: changes, connections, listeners, owners, process, saturation" in message
         with pytest.raises(urllib.error.HTTPError) as disabled:
             exporter.get("/metrics?collect[]=sockets")
         assert disabled.value.code == 400 and "disabled collector 'sockets'" in disabled.value.read().decode()

@@ -14,15 +14,16 @@ def collector_success(exporter):
 def test_defaults_and_generated_flags():
     with Exporter(f"--path.procfs={FIXTURE_PROC}") as exporter:
         assert collector_success(exporter) == {"listeners": 1, "connections": 1, "changes": 1, "owners": 1,
-                                              "process": 1}
+                                              "process": 1, "saturation": 1}
         assert "port_usage_sockets" not in families(exporter)
-        assert "collectors=changes,connections,listeners,owners,process " in exporter.log_text()
+        assert "collectors=changes,connections,listeners,owners,process,saturation " in exporter.log_text()
     args = [f"--path.procfs={FIXTURE_PROC}", "--no-collector.connections", "--collector.sockets",
-            "--no-collector.process", "--no-collector.changes", "--no-collector.owners"]
+            "--no-collector.process", "--no-collector.changes", "--no-collector.owners", "--no-collector.saturation"]
     with Exporter(*args) as exporter:
         assert collector_success(exporter) == {"listeners": 1, "sockets": 1}
         names = families(exporter)
         assert "port_usage_connections" not in names and "process_open_fds" not in names
+        assert "port_usage_listener_drops_total" not in names
         assert "port_usage_sockets" in names
     # The last of a flag and its negation wins.
     with Exporter(f"--path.procfs={FIXTURE_PROC}", "--no-collector.listeners", "--collector.listeners") as exporter:
@@ -33,7 +34,7 @@ def test_the_former_per_table_flags_narrow_the_tables_and_warn():
     args = [f"--path.procfs={FIXTURE_PROC}", "--no-collector.tcp6", "--no-collector.udp6", "--no-collector.connections",
             "--no-collector.changes", "--no-collector.owners"]
     with Exporter(*args) as exporter:
-        assert collector_success(exporter) == {"listeners": 1, "process": 1}
+        assert collector_success(exporter) == {"listeners": 1, "process": 1, "saturation": 1}
         assert "port_usage_connections" not in families(exporter)
         listeners = exporter.samples("port_usage_listeners")
         assert {dict(k)["family"] for k in listeners} == {"ipv4"}
@@ -41,7 +42,7 @@ def test_the_former_per_table_flags_narrow_the_tables_and_warn():
         sources = exporter.samples("port_usage_socket_source_info")
         assert {(dict(k)["protocol"], dict(k)["family"]) for k in sources} == {("tcp", "ipv4"), ("udp", "ipv4")}
         log = exporter.log_text()
-        assert "collectors=listeners,process " in log
+        assert "collectors=listeners,process,saturation " in log
         deprecated = [line for line in log.splitlines() if "deprecated flag" in line]
         assert [line.split("flag=")[1] for line in deprecated] == ["--no-collector.tcp6", "--no-collector.udp6"]
         assert all("level=warn" in line for line in deprecated)

@@ -194,7 +194,8 @@ def test_a_blocked_table_read_fails_its_collector_and_the_rest_is_served(proc_co
         success = {dict(labels)["collector"]: value
                    for labels, value in exporter.samples("port_usage_scrape_collector_success").items()}
         assert time.monotonic() - start < 3
-        assert success == {"listeners": 0, "connections": 0, "changes": 0, "owners": 0, "process": 1}
+        assert success == {"listeners": 0, "connections": 0, "changes": 0, "owners": 0, "process": 1,
+                           "saturation": 0}
         start = time.monotonic()
         exporter.process.send_signal(signal.SIGTERM)
         assert exporter.process.wait(timeout=10) == 0

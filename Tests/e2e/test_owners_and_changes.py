@@ -213,11 +213,12 @@ def test_the_landing_page_in_a_real_browser_names_owners_and_marks_rows(exporter
     assert "<h1>Port Usage Exporter</h1>" in dom
     parser = TableRows()
     parser.feed(dom)
-    header = ["port", "protocol", "family", "exposure", "service", "range", "assignment", "sockets", "user",
-              "unit", "process", "notes"]
+    header = ["port", "protocol", "family", "exposure", "service", "range", "assignment", "sockets", "queue",
+              "drops", "user", "unit", "process", "notes"]
     rows = {(cells[0], cells[1]): (css, dict(zip(header, cells))) for css, cells in parser.rows if cells}
     css, held = rows[(str(port), "tcp")]
     assert held["process"] == "pue-holder" and held["user"] == "nobody" and held["sockets"] == "1"
+    assert held["queue"].startswith("0/") and held["drops"] == "0"
     css, odd = rows[("768", "tcp")]
     assert css.split() == ["unassigned", "unexpected"] and odd["notes"] == "unassigned, unexpected"
     assert (odd["range"], odd["assignment"], odd["user"]) == ("system", "unassigned", "root")

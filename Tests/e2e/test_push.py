@@ -201,7 +201,7 @@ def test_client_error_is_not_retried_and_the_request_is_well_formed():
     text = body.decode()
     assert "port_usage_exporter_build_info{" in text and "process_open_fds " in text
     collectors = {dict(labels)["collector"] for labels in samples_in(text, "port_usage_scrape_collector_success")}
-    assert collectors == {"listeners", "connections", "changes", "owners", "process"}
+    assert collectors == {"listeners", "connections", "changes", "owners", "process", "saturation"}
 
 
 def test_a_hanging_gateway_never_delays_metrics_and_errors_are_counted():
