@@ -226,8 +226,8 @@ struct HostileClientTests {
 
 @Suite("streamed metrics body", .serialized)
 struct StreamedBodyTests {
-    /// 20,000 listeners, each with its own series and first/last-seen times: an exposition of about
-    /// 10 MB, twice what the kernel's socket buffers take on loopback here, so the server must wait for
+    /// 20,000 listeners, each with its own series and first/last-seen times: an exposition of several
+    /// megabytes, more than the kernel's socket buffers take on loopback here, so the server must wait for
     /// the client to read, and go on when it does.
     static func server(
         collectors: Set<CollectorName> = CollectorName.defaults,
@@ -239,7 +239,9 @@ struct StreamedBodyTests {
             limits: limits)
     }
 
-    let fixture = server()
+    /// The collectors that make the series the comment above counts; the others would only make the
+    /// collection, which these tests do not measure, slower.
+    let fixture = server(collectors: [.listeners, .changes])
 
     @Test func aSlowReaderGetsTheWholeBodyChunked() async throws {
         try await fixture.withServer { port in
@@ -248,8 +250,9 @@ struct StreamedBodyTests {
             defer { close(fd) }
             // Once the answer starts, the client stops reading for a while: the server fills the socket
             // buffers and must wait for the client to read, then go on.
-            var first: UInt8 = 0
-            #expect(recv(fd, &first, 1, Int32(MSG_PEEK)) == 1)
+            // The collection comes first, however long a loaded machine takes for it.
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            #expect(poll(&ready, 1, 120_000) == 1)
             usleep(500_000)
             let response = try RawHTTPClient.parse(RawHTTPClient.readToEnd(fd))
             #expect(response.status == 200)
@@ -263,7 +266,10 @@ struct StreamedBodyTests {
             #expect(response.text.hasSuffix("\n"))
             // The body ends with a sample of the last family.
             let lastFamily = lines.last { $0.hasPrefix("# TYPE ") }?.split(separator: " ")[2]
-            #expect(lastFamily != nil && lines.last?.hasPrefix(lastFamily! + " ") == true)
+            let lastSample = lines.last.map(String.init) ?? ""
+            #expect(
+                lastFamily != nil
+                    && (lastSample.hasPrefix(lastFamily! + " ") || lastSample.hasPrefix(lastFamily! + "{")))
         }
     }
 
