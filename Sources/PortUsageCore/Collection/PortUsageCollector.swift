@@ -86,7 +86,7 @@ public final class PortUsageCollector: Sendable {
         let snapshot = SocketSnapshot.take(
             from: source, demand: demand, deadline: deadline, namespace: hostNamespace)
         sizeHints.withLock { $0[keyPath: hint] = snapshot.counts.listeners.count }
-        var reading = CollectionReading(snapshot: snapshot)
+        var reading = CollectionReading(snapshot: snapshot, demand: demand)
         for (name, collector) in collectors {
             hookSeconds[name, default: 0] += Self.timed {
                 collector.extend(&reading, poll: poll, deadline: deadline)
@@ -120,7 +120,8 @@ public final class PortUsageCollector: Sendable {
     /// a scrape whose socket collection overran its timeout.
     public func collectWithoutSockets(because reason: String) -> Scrape {
         assemble(
-            CollectionReading(snapshot: SocketSnapshot.abandoned(demand, source: source, reason: reason)),
+            CollectionReading(
+                snapshot: SocketSnapshot.abandoned(demand, source: source, reason: reason), demand: demand),
             deadline: nil, hookSeconds: [:])
     }
 

@@ -16,30 +16,26 @@ struct NetnsCollector: Collector {
     ) { NetnsCollector(setup: $0) }
 
     let sweep: NamespaceSweep
-    /// What a collection reads in each namespace: its listeners, one by one when their owners or their
-    /// saturation are wanted.
-    let collectionDemand: SocketDemand
-    /// What the poll between scrapes reads in each namespace: its listeners.
-    let pollDemand: SocketDemand
+    let tables: [SocketTable]
     let log: RepeatSuppressingLog
     let advice: CollectionAdvice
 
     init(setup: CollectorSetup) {
         sweep = NamespaceSweep(
             scanner: setup.namespaceScanner, maximumNamespaces: setup.options.maxNamespaces)
-        pollDemand = .listeners(of: setup.options.tables)
-        var demand = pollDemand
-        demand.listenerSockets = !setup.options.enabled.isDisjoint(with: [.owners, .saturation])
-        collectionDemand = demand
+        tables = setup.options.tables
         log = setup.log
         advice = setup.advice
     }
 
     var separatesNamespaces: Bool { true }
 
-    /// Reads the listeners of the other namespaces into the reading.
+    /// Reads the listeners of the other namespaces into the reading: one by one when the host's read kept
+    /// its listening sockets (for the collectors that asked, such as owners and saturation).
     func extend(_ reading: inout CollectionReading, poll: Bool, deadline: ContinuousClock.Instant?) {
-        let result = sweep.sweep(demand: poll ? pollDemand : collectionDemand, deadline: deadline)
+        var demand = SocketDemand.listeners(of: tables)
+        demand.listenerSockets = reading.demand.listenerSockets
+        let result = sweep.sweep(demand: demand, deadline: deadline)
         reading.snapshot.counts.absorb(result.counts)
         reading.sweep = result
         if !poll { logProblems(result) }
