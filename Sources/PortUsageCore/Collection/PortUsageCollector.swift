@@ -71,7 +71,7 @@ public final class PortUsageCollector: Sendable {
         defer { collectionsRunning.subtract(1, ordering: .relaxed) }
         var hookSeconds: [CollectorName: Double] = [:]
         let reading = read(demand, poll: false, deadline: deadline, hint: \.scrape, hookSeconds: &hookSeconds)
-        return assemble(reading, deadline: deadline, hookSeconds: hookSeconds)
+        return assemble(consume reading, deadline: deadline, hookSeconds: hookSeconds)
     }
 
     /// Reads what `demand` asks of the host's tables into one snapshot, lets the collectors add what they
@@ -125,27 +125,33 @@ public final class PortUsageCollector: Sendable {
             deadline: nil, hookSeconds: [:])
     }
 
+    /// Classifies `reading` and runs the collectors on it. The reading is taken over: what it holds per
+    /// listener is let go as soon as it has served (the counts once their series are made, the listening
+    /// sockets once the collectors have prepared), so that a host with tens of thousands of listeners does
+    /// not hold them while the families are made.
     private func assemble(
-        _ reading: CollectionReading, deadline: ContinuousClock.Instant?, hookSeconds: [CollectorName: Double]
+        _ reading: consuming CollectionReading, deadline: ContinuousClock.Instant?,
+        hookSeconds: [CollectorName: Double]
     ) -> Scrape {
         let clock = ContinuousClock()
         let start = clock.now
-        let snapshot = reading.snapshot
-        logTableProblems(snapshot)
-        let names = reading.sweep?.labels ?? [:]
-        let limits = CardinalityGuard(maxPorts: options.maxPortsPerProtocol, counts: snapshot.counts)
+        logTableProblems(reading.snapshot)
+        let sweep = reading.sweep
+        let limits = CardinalityGuard(maxPorts: options.maxPortsPerProtocol, counts: reading.snapshot.counts)
         warnAboutOverflow(limits)
         let policy = policy.current
+        let listeners = ListenerSeries.series(
+            of: reading.snapshot.counts, classifier: classifier, limits: limits, policy: policy,
+            namespaces: sweep?.labels ?? [:])
         var context = CollectionContext(
-            snapshot: snapshot,
-            listeners: ListenerSeries.series(
-                of: snapshot.counts, classifier: classifier, limits: limits, policy: policy, namespaces: names
-            ),
-            policy: policy, limits: limits, namespaces: reading.sweep, deadline: deadline)
+            snapshot: (consume reading).snapshot, listeners: listeners, policy: policy, limits: limits,
+            namespaces: sweep, deadline: deadline)
+        context.snapshot.counts.listeners = [:]
         var hookSeconds = hookSeconds
         for (name, collector) in collectors {
             hookSeconds[name, default: 0] += Self.timed { collector.prepare(&context) }
         }
+        context.snapshot.counts.listenerSockets = ChunkedArray()
         var families: [MetricFamily] = []
         var collectorFamilies: [String: Range<Int>] = [:]
         let outcomes = collectors.map { name, collector in
@@ -156,12 +162,12 @@ public final class PortUsageCollector: Sendable {
             return outcome
         }
         families += SelfMetrics(buildInfo: buildInfo, registry: classifier.registry).families(
-            outcomes: outcomes, skippedInput: recordSkippedInput(snapshot), sources: sources())
+            outcomes: outcomes, skippedInput: recordSkippedInput(context.snapshot), sources: sources())
         families += self.policy.families()
         log.logger.debug(
             "collected",
             metadata: [
-                "read_seconds": "\(snapshot.outcomes.reduce(0) { $0 + $1.durationSeconds })",
+                "read_seconds": "\(context.snapshot.outcomes.reduce(0) { $0 + $1.durationSeconds })",
                 "assemble_seconds": "\((clock.now - start).seconds)",
                 "listener_series": "\(context.listeners.count)",
             ])
