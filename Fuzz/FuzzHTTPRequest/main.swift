@@ -25,7 +25,7 @@ let serverPort: Int = {
             listenAddresses: [ListenAddress(host: "127.0.0.1", port: 0)], telemetryPath: "/metrics",
             reload: {}, limits: ServerLimits(headerTimeout: .milliseconds(500), maxHeadBytes: 4096)),
         collector: collector, buildInfo: buildInfo, logger: logger)
-    let port = Mutex(0)
+    let port = Locked(0)
     let started = DispatchSemaphore(value: 0)
     Task {
         let addresses = try await server.start()

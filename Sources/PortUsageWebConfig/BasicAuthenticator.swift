@@ -1,4 +1,4 @@
-import Synchronization
+import PortUsageCore
 
 /// Checks `Authorization: Basic` headers against `basic_auth_users`, as exporter-toolkit does.
 ///
@@ -25,7 +25,7 @@ public final class BasicAuthenticator: Sendable {
     /// What unknown users are verified against.
     private let dummyHash: String
     private let verifier: Verifier
-    private let cache = Mutex<[CacheKey: Bool]>([:])
+    private let cache = Locked<[CacheKey: Bool]>([:])
 
     /// `users` maps user names to bcrypt hashes; a user whose hash is not ``BCrypt/isHash(_:)`` never logs in.
     public init(users: [String: String], verifier: @escaping Verifier = BCrypt.verify) {

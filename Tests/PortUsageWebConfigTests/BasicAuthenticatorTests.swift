@@ -1,5 +1,5 @@
+import PortUsageCore
 import PortUsageWebConfig
-import Synchronization
 import Testing
 
 @Suite struct BasicAuthenticatorTests {
@@ -8,7 +8,7 @@ import Testing
 
     /// A verifier that runs bcrypt and records the hashes it was asked about.
     final class CountingVerifier: Sendable {
-        let hashes = Mutex<[String]>([])
+        let hashes = Locked<[String]>([])
 
         var calls: Int { hashes.withLock(\.count) }
 
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func cacheHoldsAtMostItsCapacity() {
-        let calls = Mutex(0)
+        let calls = Locked(0)
         let authenticator = BasicAuthenticator(users: ["alice": Self.aliceHash]) { _, _ in
             calls.withLock { $0 += 1 }
             return false

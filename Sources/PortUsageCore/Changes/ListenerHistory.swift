@@ -42,7 +42,7 @@ public final class ListenerHistory: Sendable {
         var trackingSince: Double?
     }
 
-    let state = Mutex(State())
+    let state = Locked(State())
     /// The label text of each key, shared by the first-seen and last-seen series and across scrapes.
     let labelSets = LabelSetCache<ListenerKey>()
 

@@ -8,11 +8,11 @@ public final class PolicyStore: Sendable {
         var lastSuccessTimestamp: Double
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// A store holding `policy` (nil: no policy file) as loaded successfully at `loadedAt`.
     public init(policy: PortPolicy?, loadedAt: Double = WallClock.now()) {
-        state = Mutex(State(policy: policy, lastSuccessTimestamp: loadedAt))
+        state = Locked(State(policy: policy, lastSuccessTimestamp: loadedAt))
     }
 
     /// The policy in force; nil without a policy file.

@@ -19,11 +19,11 @@ public final class PortUsageCollector: Sendable {
     private let policy: PolicyStore
     private let log: RepeatSuppressingLog
     private let advice: CollectionAdvice
-    private let skippedTotals = Mutex<[SkippedInputKey: Int]>([:])
+    private let skippedTotals = Locked<[SkippedInputKey: Int]>([:])
     /// The host's listener keys in the last read of each kind: room made for them in the next read of that
     /// kind. A scrape and the changes poll keep a hint each: they read different tables (the poll reads
     /// listeners only, and the netns collector adds other namespaces' keys to scrapes).
-    let sizeHints = Mutex(ReadSizeHints())
+    let sizeHints = Locked(ReadSizeHints())
     /// Collections running now: the poll between scrapes skips its read while one runs, which shows the
     /// collectors the same listeners (and two reads at once would add their peaks).
     private let collectionsRunning = Atomic<Int>(0)

@@ -11,7 +11,7 @@ public final class SharedCollection: Sendable {
     /// The collection in flight, which callers that arrive meanwhile wait for.
     private final class InFlight: Sendable {
         let finished = DispatchSemaphore(value: 0)
-        let result = Mutex<Scrape?>(nil)
+        let result = Locked<Scrape?>(nil)
     }
 
     private struct State {
@@ -22,7 +22,7 @@ public final class SharedCollection: Sendable {
     /// The collector every collection comes from.
     public let collector: PortUsageCollector
     private let sinkFamilies: @Sendable () -> [MetricFamily]
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let started = Atomic<Int>(0)
     /// Where the sinks' schedules collect (HTTP scrapes collect on the server's own lane).
     private let lane = BlockingLane("sink-collection")

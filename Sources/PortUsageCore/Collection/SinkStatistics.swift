@@ -39,7 +39,7 @@ public final class SinkStatistics: Sendable {
     }
 
     public let names: Names
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(names: Names) {
         self.names = names

@@ -68,7 +68,7 @@ public final class LabelSetCache<Key: Hashable & Sendable>: Sendable {
         var collection: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

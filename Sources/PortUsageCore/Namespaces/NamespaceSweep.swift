@@ -30,7 +30,7 @@ public final class NamespaceSweep: Sendable {
         var enterFailure: SocketSourceError?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Each namespace's dump receive buffer: namespaces hold few sockets, so one kernel batch (at least a
     /// page, at most 32 KiB) is what a dump needs at most.

@@ -24,7 +24,7 @@ public final class CgroupUnits: Sendable {
         var lastWalk: ContinuousClock.Instant?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Maps ids under `root`, or under `root/unified` on a host that mounts cgroup v1 at `root` and the v2
     /// hierarchy (whose ids sock_diag reports) beside it.

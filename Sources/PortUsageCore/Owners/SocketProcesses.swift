@@ -58,7 +58,7 @@ public final class SocketProcesses: Sendable {
     }
 
     // Held for a whole lookup: two lookups at once would walk from the same position.
-    private let state = Mutex(State())
+    private let state = Locked(State())
     // Outside the lock: a lookup of nothing (a collection answered without its sockets, on the event loop)
     // reports it without waiting for a walk.
     private let descriptorsRead = Atomic(0)

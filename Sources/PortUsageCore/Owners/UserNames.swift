@@ -9,7 +9,7 @@ import Synchronization
 /// User names by uid, from the system's user database (`getpwuid_r`), cached: a uid's name is looked up
 /// once. A uid without a name is given as its number.
 public final class UserNames: Sendable {
-    private let names = Mutex<[UInt32: String]>([:])
+    private let names = Locked<[UInt32: String]>([:])
 
     public init() {}
 

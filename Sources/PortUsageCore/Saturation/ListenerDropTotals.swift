@@ -28,7 +28,7 @@ public final class ListenerDropTotals: Sendable {
         var totals: [ListenerKey: UInt64] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

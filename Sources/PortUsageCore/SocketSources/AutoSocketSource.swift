@@ -8,7 +8,7 @@ public final class AutoSocketSource<Primary: SocketSource, Fallback: SocketSourc
 
     private let primary: Primary
     private let fallback: Fallback
-    private let fellBack = Mutex<Set<SocketTable>>([])
+    private let fellBack = Locked<Set<SocketTable>>([])
     private let onFallback: FallbackHandler
 
     public init(primary: Primary, fallback: Fallback, onFallback: @escaping FallbackHandler) {

@@ -10,7 +10,7 @@ import Synchronization
 public final class BlockingLane: Sendable {
     // A serial queue: libdispatch gives it a thread while it has work and takes it back when idle.
     private let queue: DispatchQueue
-    private let busySince = Mutex<ContinuousClock.Instant?>(nil)
+    private let busySince = Locked<ContinuousClock.Instant?>(nil)
 
     /// A lane named `label` (shown in debuggers and thread listings).
     public init(_ label: String) {

@@ -5,7 +5,7 @@ import Synchronization
 /// said changes: a bad input seen on every scrape is one log line, not one a scrape.
 public final class RepeatSuppressingLog: Sendable {
     public let logger: Logger
-    private let lastSaid = Mutex<[String: String]>([:])
+    private let lastSaid = Locked<[String: String]>([:])
 
     public init(logger: Logger) {
         self.logger = logger

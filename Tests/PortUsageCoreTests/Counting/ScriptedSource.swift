@@ -4,13 +4,13 @@ import Synchronization
 /// A source that selects in the kernel, serves a socket list per table, logs every read, and can be told
 /// that tables are unavailable or fail; a test may change its sockets and errors between reads.
 final class ScriptedSource: SocketSource {
-    let sockets: Mutex<[SocketRecord]>
-    let errors: Mutex<[SocketTable: SocketSourceError]>
-    let reads = Mutex<[String]>([])
+    let sockets: Locked<[SocketRecord]>
+    let errors: Locked<[SocketTable: SocketSourceError]>
+    let reads = Locked<[String]>([])
 
     init(sockets: [SocketRecord], errors: [SocketTable: SocketSourceError] = [:]) {
-        self.sockets = Mutex(sockets)
-        self.errors = Mutex(errors)
+        self.sockets = Locked(sockets)
+        self.errors = Locked(errors)
     }
 
     func kind(for table: SocketTable) -> SocketSourceKind { .netlink }

@@ -70,7 +70,7 @@ struct SocketSnapshotTests {
     @Test func autoFallsBackPerTableOnceAndReportsTheSourceInUse() {
         let missing = SocketSourceError.netlink(table: .udp6, operation: "dump", errno: ENOENT)
         let primary = ScriptedSource(sockets: Self.sockets, errors: [.udp6: missing])
-        let fellBack = Mutex<[SocketTable]>([])
+        let fellBack = Locked<[SocketTable]>([])
         let auto = AutoSocketSource(primary: primary, fallback: ProcNetSource(procRoot: Fixtures.procRoot)) {
             table, error in
             #expect(error == missing)

@@ -18,7 +18,7 @@ public final class NetlinkSocketSource: SocketSource {
     /// The default `SO_RCVBUF` asked for; the kernel caps it at `net.core.rmem_max` for unprivileged users.
     public static let defaultSocketBufferSize = 1 << 20
 
-    private let channel: Mutex<SockDiagChannel>
+    private let channel: Locked<SockDiagChannel>
 
     /// A source whose socket receives into a buffer of `bufferSize` bytes (at least 256; a buffer smaller
     /// than the kernel's batches fails reads as truncated) with `SO_RCVBUF` of `socketBufferSize`.
@@ -30,7 +30,7 @@ public final class NetlinkSocketSource: SocketSource {
 
     /// A source whose sockets are made by `opener`: in another network namespace, for instance.
     init(bufferSize: Int, socketBufferSize: Int, opener: @escaping SockDiagSocketOpener) {
-        channel = Mutex(
+        channel = Locked(
             SockDiagChannel(bufferSize: bufferSize, socketBufferSize: socketBufferSize, opener: opener))
     }
 
