@@ -210,8 +210,9 @@ class Daemon:
 
     def __enter__(self):
         self.log = open(self.log_path, "wb")
+        # A session of its own: what the command leaves behind can be found and stopped (see stop_session).
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT,
-                                        preexec_fn=self.preexec_fn)
+                                        preexec_fn=self.preexec_fn, start_new_session=True)
         try:
             return self.wait_ready()
         except BaseException:
@@ -245,6 +246,23 @@ class Daemon:
             if self.process.poll() is None:
                 self.process.kill()
             self.log.close()
+            self.stop_session()
+
+    def stop_session(self):
+        """Stops what the command left running in its session: the exporter under bwrap outlives a
+        terminated bwrap, because setpriv's change of user clears the signal `--die-with-parent` asked for."""
+        for signal_number, seconds in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(self.process.pid, signal_number)
+            except ProcessLookupError:
+                return
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(self.process.pid, 0)
+                except ProcessLookupError:
+                    return
+                time.sleep(0.05)
 
 
 class PrometheusServer(Daemon):
