@@ -41,6 +41,7 @@ struct PortUsageExporterCommand: AsyncParsableCommand {
         version: BuildInfo.versionText,
         subcommands: [
             ServeCommand.self, PushCommand.self, TextfileCommand.self, ListCommand.self, LookupCommand.self,
+            PolicyCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 
@@ -60,6 +61,9 @@ struct PortUsageExporterCommand: AsyncParsableCommand {
                 var syncCommand = command
                 try syncCommand.run()
             }
+        } catch let code as ExitCode {
+            // A command that has said what it found and exits with a status of its own (`policy check`).
+            Glibc.exit(code.rawValue)
         } catch {
             exit(for: error, failureStatus: 1, reason: "\(error)")
         }
