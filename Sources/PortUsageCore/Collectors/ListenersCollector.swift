@@ -32,12 +32,14 @@ struct ListenersCollector: Collector {
                             ],
                             value: Double(unexpected.sockets))
                     }))
-            families.append(
-                MetricFamily(
-                    name: "port_usage_expected_listener_missing", help: Self.missingHelp, type: .gauge,
-                    samples: judgement.requirements.map {
-                        Sample(labels: $0.entry.labels, value: $0.isMissing ? 1 : 0)
-                    }))
+            if !judgement.requirements.isEmpty {
+                families.append(
+                    MetricFamily(
+                        name: "port_usage_expected_listener_missing", help: Self.missingHelp, type: .gauge,
+                        samples: judgement.requirements.map {
+                            Sample(labels: $0.entry.labels, value: $0.isMissing ? 1 : 0)
+                        }))
+            }
         }
         try TableReadFailure.check(context.snapshot.outcomes.lazy.filter(\.coversListeners))
     }

@@ -15,6 +15,21 @@ public struct ListenerOwnership: Sendable, Hashable, Comparable {
     /// not allow the owner.
     public var sockets = 0
 
+    public init(
+        table: SocketTable, port: PortLabel, exposure: Exposure, user: String, unit: String, process: String,
+        namespace: NamespaceID = .untagged, netns: String? = nil, sockets: Int = 0
+    ) {
+        self.table = table
+        self.port = port
+        self.exposure = exposure
+        self.user = user
+        self.unit = unit
+        self.process = process
+        self.namespace = namespace
+        self.netns = netns
+        self.sockets = sockets
+    }
+
     public static func < (lhs: Self, rhs: Self) -> Bool {
         let left = (lhs.table.transport, lhs.port, lhs.table.family, lhs.exposure, lhs.namespace)
         let right = (rhs.table.transport, rhs.port, rhs.table.family, rhs.exposure, rhs.namespace)
