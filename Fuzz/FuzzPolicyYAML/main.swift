@@ -37,11 +37,13 @@ private func judge(_ policy: PortPolicy, names: String) {
     }
     let owners = ports.map {
         ListenerOwnership(
-            table: table, port: .port($0), exposure: .any, user: names, unit: names, process: names, sockets: 2)
+            table: table, port: .port($0), exposure: .any, user: names, unit: names, process: names,
+            sockets: 2)
     }
     for owners in [owners, nil] {
         let judgement = PolicyJudgement(policy: policy, listeners: listeners, owners: owners)
-        precondition(judgement.unexpected.allSatisfy { $0.sockets <= 2 && listeners.indices.contains($0.series) })
+        precondition(
+            judgement.unexpected.allSatisfy { $0.sockets <= 2 && listeners.indices.contains($0.series) })
         precondition(judgement.requirements.count == policy.expected.count { $0.isRequired })
     }
 }

@@ -36,7 +36,8 @@ public struct ListenerSeries: Sendable, Equatable {
 
     public init(
         transport: TransportProtocol, family: AddressFamily, port: PortLabel, exposure: Exposure,
-        classification: PortClassification?, count: Int, namespace: NamespaceID = .untagged, netns: String? = nil
+        classification: PortClassification?, count: Int, namespace: NamespaceID = .untagged,
+        netns: String? = nil
     ) {
         self.transport = transport
         self.family = family
