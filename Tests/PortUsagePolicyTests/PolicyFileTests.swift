@@ -65,6 +65,20 @@ import Testing
         ("- 1\n", 1, 1, "expected a mapping with keys watched_ranges, expected, services, found a list"),
         ("expected: *ssh\n", 1, 11, "YAML: found undefined alias"),
         ("expected: &x []\nservices: &x {9: *x}\n", 2, 18, "YAML: found undefined alias"),
+        ("expected:\n  - {port: 22, protocol: tcp, unit: []}\n", 2, 37, "empty list of unit names"),
+        ("expected:\n  - {port: 22, protocol: tcp, user: \"\"}\n", 2, 37, "user name must be 1 to 256 bytes"),
+        (
+            "expected:\n  - {port: 22, protocol: tcp, process: \"x\\\\\"}\n", 2, 40,
+            "process name 'x\\' ends in a lone '\\'"
+        ),
+        ("expected:\n  - {port: 22, protocol: tcp, process: {a: b}}\n", 2, 40, "expected a scalar"),
+        ("expected:\n  - {port: 22, protocol: tcp, required: maybe}\n", 2, 41, "expected true or false"),
+        ("expected:\n  - {port: 22, protocol: tcp, required: \"true\"}\n", 2, 41, "expected true or false"),
+        ("expected:\n  - {port: 22, protocol: tcp, owner: root}\n", 2, 31, "unknown key 'owner'"),
+        (
+            "expected:\n  - {port: 22, protocol: tcp, required: true}\n  - {port: 22, protocol: tcp, required: true}\n",
+            3, 5, "required entry says the same as the one at line 2"
+        ),
     ])
     func errorsNameLineColumnAndReason(text: String, line: Int, column: Int, reason: String) {
         #expect {
@@ -96,31 +110,6 @@ import Testing
         let pod = policy.expected[1]
         #expect(!pod.isRequired && pod.netns?.text == "pod:*" && pod.units.isEmpty)
         #expect(pod.processes.first?.matches("a*b") == true && pod.processes.first?.matches("axb") == false)
-    }
-
-    @Test(arguments: [
-        ("expected:\n  - {port: 22, protocol: tcp, unit: []}\n", 2, 37, "empty list of unit names"),
-        ("expected:\n  - {port: 22, protocol: tcp, user: \"\"}\n", 2, 37, "user name must be 1 to 256 bytes"),
-        (
-            "expected:\n  - {port: 22, protocol: tcp, process: \"x\\\\\"}\n", 2, 40,
-            "process name 'x\\' ends in a lone '\\'"
-        ),
-        ("expected:\n  - {port: 22, protocol: tcp, process: {a: b}}\n", 2, 40, "expected a scalar"),
-        ("expected:\n  - {port: 22, protocol: tcp, required: maybe}\n", 2, 41, "expected true or false"),
-        ("expected:\n  - {port: 22, protocol: tcp, required: \"true\"}\n", 2, 41, "expected true or false"),
-        ("expected:\n  - {port: 22, protocol: tcp, owner: root}\n", 2, 31, "unknown key 'owner'"),
-        (
-            "expected:\n  - {port: 22, protocol: tcp, required: true}\n  - {port: 22, protocol: tcp, required: true}\n",
-            3, 5, "required entry says the same as the one at line 2"
-        ),
-    ])
-    func ownerKeysAreValidated(text: String, line: Int, column: Int, reason: String) {
-        #expect {
-            try parse(text)
-        } throws: { error in
-            guard let error = error as? YAMLFileError else { return false }
-            return error.line == line && error.column == column && error.reason.hasPrefix(reason)
-        }
     }
 
     @Test func aNameLongerThanTheBoundIsRefused() {
