@@ -59,8 +59,12 @@ public final class ListenerHistory: Sendable {
     /// only a complete set: a table that could not be read would close every listener in it. The keys of
     /// the namespaces in `unread` (namespaces whose read failed) are left as they were; a namespace's
     /// `netns` label is its name in `namespaces`.
+    ///
+    /// `listeners` is asked whether it contains each open key: a set or a dictionary's keys, whose lookups
+    /// are constant-time (a collection's counts give their keys as they are rather than a copy in a set,
+    /// which held 17,000 keys beside the read at its peak).
     public func observe(
-        _ listeners: Set<ListenerKey>, at time: Double, namespaces: [NamespaceID: String] = [:],
+        _ listeners: some Collection<ListenerKey>, at time: Double, namespaces: [NamespaceID: String] = [:],
         unread: Set<NamespaceID> = []
     ) {
         state.withLock { state in
@@ -117,7 +121,7 @@ public final class ListenerHistory: Sendable {
 
     /// Closes the open keys, kept or untracked, missing from `listeners`, except in unread namespaces.
     private func close(
-        missingFrom listeners: Set<ListenerKey>, unread: Set<NamespaceID>, in state: inout State
+        missingFrom listeners: some Collection<ListenerKey>, unread: Set<NamespaceID>, in state: inout State
     ) {
         var closing: [(ListenerKey, lastSeen: Double)] = []
         for (listener, entry) in state.entries

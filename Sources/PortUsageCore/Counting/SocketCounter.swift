@@ -74,12 +74,14 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
     }
 
     /// This counter, for the records of one table read that may be thrown away (an interrupted dump), so
-    /// that it must not change this one. Its dictionaries are shared until it first writes them (then
-    /// copied once each, without rehashing); its lists of listening sockets and waiting connections, which
-    /// only grow, start empty and are appended by ``absorb(_:)``: copying them on every table read held
-    /// them twice at the peak of a scrape.
+    /// that it must not change this one. Its listener and connection counts, lists of listening sockets
+    /// and waiting connections start empty and are added by ``absorb(_:)``: each table read adds keys of
+    /// its own (a key has its table or family), and a batch that shared them copied them at its first
+    /// write, which held them twice (17,000 listener keys at population c) at the peak of a read.
     public func batch() -> SocketCounter {
         var batch = self
+        batch.counts.listeners = [:]
+        batch.counts.connections = [:]
         batch.counts.listenerSockets = ChunkedArray()
         batch.pendingConnections = []
         return batch
@@ -87,12 +89,18 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
 
     /// Takes the counts of a batch made by ``batch()`` of this counter.
     public mutating func absorb(_ batch: SocketCounter) {
+        var listeners = counts.listeners
+        var connections = counts.connections
         var sockets = counts.listenerSockets
         var pending = pendingConnections
         self = batch
-        // Ours are the only references left: appended in place.
+        // Ours are the only references left: added in place.
+        listeners.merge(batch.counts.listeners, uniquingKeysWith: +)
+        connections.merge(batch.counts.connections, uniquingKeysWith: +)
         sockets += batch.counts.listenerSockets
         pending += batch.pendingConnections
+        counts.listeners = listeners
+        counts.connections = connections
         counts.listenerSockets = sockets
         pendingConnections = pending
     }

@@ -1,10 +1,14 @@
 /// A listener's identity for counting: its table (transport and family), local port and exposure.
+///
+/// Stored in 8 bytes (the namespace first, then the port, then the one-byte fields; declared in the order
+/// of the table, port, exposure, the key took 12): the counts, history and drop counters keep one per
+/// listener key, tens of thousands on a large host.
 public struct ListenerKey: Sendable, Hashable {
-    public var table: SocketTable
-    public var port: UInt16
-    public var exposure: Exposure
     /// The network namespace, when namespaces are told apart (the `netns` collector).
     public var namespace: NamespaceID
+    public var port: UInt16
+    public var table: SocketTable
+    public var exposure: Exposure
 
     public init(table: SocketTable, port: UInt16, exposure: Exposure, namespace: NamespaceID = .untagged) {
         self.table = table
