@@ -168,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "PortUsageExporterTests",
             dependencies: [
-                "PortUsageExporter", "PortUsageCore", "PortUsageTestSupport",
+                "PortUsageExporter", "PortUsageCore", "PortUsageTestSupport", "CRelocations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Help"],

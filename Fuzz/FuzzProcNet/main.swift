@@ -39,7 +39,8 @@ public func fuzzProcNet(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     precondition(chunked.records + report.skipped <= lines, "more sockets than lines")
     let sockets = counts.states.values.flatMap(\.values).reduce(0, +)
     precondition(sockets == chunked.records, "a record not counted by state")
-    precondition(counts.listeners.values.reduce(0, +) <= sockets, "more listeners than sockets")
-    precondition(counts.connections.values.reduce(0, +) <= sockets, "more connections than sockets")
+    precondition(counts.listeners.values.reduce(0) { $0 + Int($1) } <= sockets, "more listeners than sockets")
+    precondition(
+        counts.connections.values.reduce(0) { $0 + Int($1) } <= sockets, "more connections than sockets")
     return 0
 }

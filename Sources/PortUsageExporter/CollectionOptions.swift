@@ -201,6 +201,6 @@ struct CollectionOptions: ParsableArguments {
             procRoot: procfs,
             privilegeNoticeLevel: oneShot ? .debug : .warning,
             namespaceScanner: NamespaceScanner(procRoot: procfs), logger: logger,
-            advice: FlagAdvice.advice)
+            advice: FlagAdvice.advice, releaseFreedMemory: MallocTuning.releaseFreedMemory)
     }
 }

@@ -26,10 +26,11 @@ enum MallocTuning {
         _ = mallopt(mmapThreshold, 32 * 1024)
     }
 
-    /// Returns the pages that start-up work freed (decoding the embedded IANA registry makes about 1 MiB of
-    /// short-lived strings and arrays) to the kernel, so that they do not stay resident for the process's
-    /// life and add to the peak of the first large scrape.
-    static func releaseFreedMemory() {
+    /// Returns the pages that freed memory holds to the kernel: after start-up (decoding the embedded IANA
+    /// registry makes about 1 MiB of short-lived strings and arrays), so that they do not stay resident for
+    /// the process's life and add to the peak of the first large scrape, and as each collection starts
+    /// (``PortUsageCollector``), so that its peak does not hold the pages of the collections before it.
+    @Sendable static func releaseFreedMemory() {
         typealias MallocTrim = @convention(c) (Int) -> Int32
         if let trim = symbol("malloc_trim", as: MallocTrim.self) { _ = trim(0) }
     }

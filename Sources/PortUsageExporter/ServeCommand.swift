@@ -1,4 +1,5 @@
 import ArgumentParser
+import CRelocations
 import Logging
 import PortUsageCore
 import PortUsageHTTP
@@ -57,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         let collector = try collection.makeCollector(logger: logger, policy: policy)
         IANARegistry.releaseEmbeddedText()
         MallocTuning.releaseFreedMemory()
+        _ = pue_release_read_only_pages()
         var schedules: [(any MetricsSink, Duration)] = []
         if let writer { schedules.append((TextfileSink(writer: writer), textfileInterval ?? .seconds(15))) }
         if let pusher, let pushInterval { schedules.append((PushSink(pusher: pusher), pushInterval)) }

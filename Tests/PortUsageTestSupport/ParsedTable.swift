@@ -41,7 +41,8 @@ public struct ParsedTable: Equatable, Sendable {
             let counts = counter.finish()
             var table = ParsedTable()
             for (key, count) in counts.listeners {
-                table.listeners[PortExposure(port: key.port, exposure: key.exposure), default: 0] += count
+                table.listeners[PortExposure(port: key.port, exposure: key.exposure), default: 0] += Int(
+                    count)
             }
             for states in counts.states.values {
                 table.states.merge(states, uniquingKeysWith: +)

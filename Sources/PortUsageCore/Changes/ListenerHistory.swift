@@ -36,7 +36,7 @@ public final class ListenerHistory: Sendable {
         var netns: [ListenerKey: String] = [:]
         /// Open keys that found no room, with the time each was first seen; no larger than the number
         /// of listeners open at once.
-        var untracked: [ListenerKey: Double] = [:]
+        var untracked = UntrackedKeys()
         var closed = ClosedKeyQueue()
         var changes: [ChangeKey: Int] = [:]
         var trackingSince: Double?
@@ -59,8 +59,12 @@ public final class ListenerHistory: Sendable {
     /// only a complete set: a table that could not be read would close every listener in it. The keys of
     /// the namespaces in `unread` (namespaces whose read failed) are left as they were; a namespace's
     /// `netns` label is its name in `namespaces`.
+    ///
+    /// `listeners` is asked whether it contains each open key: a set or a dictionary's keys, whose lookups
+    /// are constant-time (a collection's counts give their keys as they are rather than a copy in a set,
+    /// which held 17,000 keys beside the read at its peak).
     public func observe(
-        _ listeners: Set<ListenerKey>, at time: Double, namespaces: [NamespaceID: String] = [:],
+        _ listeners: some Collection<ListenerKey>, at time: Double, namespaces: [NamespaceID: String] = [:],
         unread: Set<NamespaceID> = []
     ) {
         state.withLock { state in
@@ -70,7 +74,7 @@ public final class ListenerHistory: Sendable {
             var new: [ListenerKey] = []
             for listener in listeners {
                 guard var entry = state.entries[listener] else {
-                    if state.untracked[listener] == nil { new.append(listener) }
+                    if !state.untracked.contains(listener) { new.append(listener) }
                     continue
                 }
                 if !entry.isOpen { count(listener, opened: true, in: &state) }
@@ -85,6 +89,7 @@ public final class ListenerHistory: Sendable {
             }
             close(missingFrom: listeners, unread: unread, in: &state)
             promoteUntracked(at: time, namespaces: namespaces, in: &state)
+            state.untracked.sort()
             let horizon = time - retention.seconds
             while let expired = state.closed.popOldest(in: state.entries, if: { $0 < horizon }) {
                 state.forget(expired)
@@ -99,7 +104,7 @@ public final class ListenerHistory: Sendable {
         in state: inout State
     ) {
         guard makeRoom(in: &state) else {
-            state.untracked[listener] = firstSeen
+            state.untracked.append(listener, firstSeen: firstSeen)
             return
         }
         state.entries[listener] = Entry(firstSeen: firstSeen, lastSeen: time, isOpen: true)
@@ -117,7 +122,7 @@ public final class ListenerHistory: Sendable {
 
     /// Closes the open keys, kept or untracked, missing from `listeners`, except in unread namespaces.
     private func close(
-        missingFrom listeners: Set<ListenerKey>, unread: Set<NamespaceID>, in state: inout State
+        missingFrom listeners: some Collection<ListenerKey>, unread: Set<NamespaceID>, in state: inout State
     ) {
         var closing: [(ListenerKey, lastSeen: Double)] = []
         for (listener, entry) in state.entries
@@ -129,17 +134,20 @@ public final class ListenerHistory: Sendable {
             state.closed.append(listener, lastSeen: lastSeen)
             count(listener, opened: false, in: &state)
         }
-        for listener in state.untracked.keys
-        where !listeners.contains(listener) && !unread.contains(listener.namespace) {
-            state.untracked[listener] = nil
-            count(listener, opened: false, in: &state)
+        var closedUntracked: [ListenerKey] = []
+        state.untracked.removeAll { listener in
+            let closes = !listeners.contains(listener) && !unread.contains(listener.namespace)
+            if closes { closedUntracked.append(listener) }
+            return closes
         }
+        for listener in closedUntracked { count(listener, opened: false, in: &state) }
     }
 
     /// Moves untracked open keys into the history while it has room or closed keys to give up.
     private func promoteUntracked(at time: Double, namespaces: [NamespaceID: String], in state: inout State) {
-        while let (listener, firstSeen) = state.untracked.first, makeRoom(in: &state) {
-            state.untracked[listener] = nil
+        while state.untracked.count > 0, makeRoom(in: &state),
+            let (listener, firstSeen) = state.untracked.popLast()
+        {
             keep(listener, firstSeen: firstSeen, at: time, namespaces: namespaces, in: &state)
         }
     }

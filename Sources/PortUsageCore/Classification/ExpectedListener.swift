@@ -78,8 +78,9 @@ extension PortPolicy {
         }
     }
 
-    /// The names a policy judges an owner by; empty for a name that could not be read.
-    public struct OwnerNames: Sendable, Hashable {
+    /// The names a policy judges an owner by; empty for a name that could not be read. Ordered by user,
+    /// unit and process, as ownerships are.
+    public struct OwnerNames: Sendable, Hashable, Comparable {
         public var user: String
         public var unit: String
         public var process: String
@@ -92,6 +93,10 @@ extension PortPolicy {
 
         /// An owner of whom nothing is known: the owners collector did not run.
         public static let unknown = OwnerNames(user: "", unit: "", process: "")
+
+        public static func < (lhs: Self, rhs: Self) -> Bool {
+            (lhs.user, lhs.unit, lhs.process) < (rhs.user, rhs.unit, rhs.process)
+        }
     }
 
     /// Whether an entry allows an owner.

@@ -30,17 +30,26 @@ public final class PortUsageCollector: Sendable {
     /// The namespace the host's listeners are keyed with: the exporter's own when a collector tells
     /// namespaces apart, else none.
     private let hostNamespace: NamespaceID
+    /// Gives the memory that the last collection freed back to the kernel, run as each collection starts.
+    private let releaseFreedMemory: @Sendable () -> Void
 
     /// Makes the collectors of `options.enabled` from `registry` (names it does not know are ignored).
+    ///
+    /// `releaseFreedMemory` runs as each collection starts: the exporter gives it `malloc_trim`. malloc
+    /// keeps the pages a collection freed in the middle of its heap, and the next collection's allocations
+    /// land elsewhere among them, so without it a collection's peak RSS held the pages of the collections
+    /// before it too (0.4 MiB at population c); it costs 0.3 ms there.
     public init(
         source: any SocketSource, classifier: PortClassifier, options: CollectorOptions, buildInfo: BuildInfo,
         registry: CollectorRegistry = .standard, processMetrics: ProcessMetrics = ProcessMetrics(),
         policy: PolicyStore = PolicyStore(policy: nil), owners: OwnerResolver = OwnerResolver(),
         procRoot: String = HostPaths.standard.procfs, privilegeNoticeLevel: Logger.Level = .warning,
         namespaceScanner: NamespaceScanner = NamespaceScanner(), logger: Logger,
-        advice: @escaping CollectionAdvice = { _ in nil }
+        advice: @escaping CollectionAdvice = { _ in nil },
+        releaseFreedMemory: @escaping @Sendable () -> Void = {}
     ) {
         self.source = source
+        self.releaseFreedMemory = releaseFreedMemory
         self.classifier = classifier
         self.options = options
         self.buildInfo = buildInfo
@@ -69,6 +78,7 @@ public final class PortUsageCollector: Sendable {
     public func collect(deadline: ContinuousClock.Instant? = nil) -> Scrape {
         collectionsRunning.add(1, ordering: .relaxed)
         defer { collectionsRunning.subtract(1, ordering: .relaxed) }
+        releaseFreedMemory()
         var hookSeconds: [CollectorName: Double] = [:]
         let reading = read(demand, poll: false, deadline: deadline, hint: \.scrape, hookSeconds: &hookSeconds)
         return assemble(consume reading, deadline: deadline, hookSeconds: hookSeconds)

@@ -27,7 +27,7 @@ struct ChangesCollector: Collector {
     func observe(_ reading: CollectionReading) {
         guard reading.readEveryListenerTable else { return }
         history.observe(
-            Set(reading.snapshot.counts.listeners.keys), at: WallClock.now(),
+            reading.snapshot.counts.listeners.keys, at: WallClock.now(),
             namespaces: reading.sweep?.labels ?? [:], unread: reading.sweep?.unread ?? [])
     }
 

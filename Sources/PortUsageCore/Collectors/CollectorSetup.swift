@@ -20,6 +20,9 @@ public struct CollectorSetup: Sendable {
     let log: RepeatSuppressingLog
     /// What to tell the user when something fails for want of a flag.
     let advice: CollectionAdvice
+    /// The label text of the listener series, shared by the collectors whose series have a listener key's
+    /// labels.
+    let listenerLabels = ListenerLabelSets()
 
     public init(
         options: CollectorOptions = CollectorOptions(), procRoot: String = HostPaths.standard.procfs,

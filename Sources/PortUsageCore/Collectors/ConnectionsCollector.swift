@@ -47,7 +47,8 @@ struct ConnectionsCollector: Collector {
         var counts: [Key: Int] = [:]
         for (connection, count) in context.snapshot.counts.connections {
             let port = context.limits.label(for: connection.port, transport: .tcp)
-            counts[Key(family: connection.family, port: port, state: connection.state), default: 0] += count
+            counts[Key(family: connection.family, port: port, state: connection.state), default: 0] += Int(
+                count)
         }
         let ordered = counts.sorted { $0.key < $1.key }
         let sets = labelSets.labelSets(for: ordered, key: \.key, labels: \.key.labels)

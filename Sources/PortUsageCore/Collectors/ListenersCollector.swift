@@ -6,17 +6,17 @@ struct ListenersCollector: Collector {
     static let registration = CollectorRegistration(
         .listeners, enabledByDefault: true,
         summary: "listening sockets per port, by IANA range and assignment"
-    ) { ListenersCollector(tables: $0.options.tables) }
+    ) { ListenersCollector(tables: $0.options.tables, labelSets: $0.listenerLabels) }
 
     let tables: [SocketTable]
-    private let labelSets = LabelSetCache<ListenerSeries.LabelKey>()
+    let labelSets: ListenerLabelSets
 
     var demand: SocketDemand { .listeners(of: tables) }
 
     func uses(_ outcome: TableOutcome) -> Bool { outcome.coversListeners }
 
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
-        let sets = labelSets.labelSets(for: context.listeners, key: \.labelKey, labels: \.labels)
+        let sets = labelSets.of(context.listeners)
         let samples = zip(context.listeners, sets).map { Sample(labelSet: $1, value: Double($0.count)) }
         families.append(
             MetricFamily(

@@ -10,11 +10,12 @@ struct SaturationCollector: Collector {
     static let registration = CollectorRegistration(
         .saturation, enabledByDefault: true,
         summary: "each listener's accept queue, its limit, and the connections or datagrams it dropped"
-    ) { SaturationCollector(tables: $0.options.tables) }
+    ) { SaturationCollector(tables: $0.options.tables, labelSets: $0.listenerLabels) }
 
     let tables: [SocketTable]
+    /// The listener series' label text, whose start is the labels of these series.
+    let labelSets: ListenerLabelSets
     private let drops = ListenerDropTotals()
-    private let labelSets = LabelSetCache<ListenerSaturation.Key>()
 
     var demand: SocketDemand {
         SocketDemand(tables: tables, connections: false, everySocket: false, listenerSockets: true)
@@ -40,8 +41,7 @@ struct SaturationCollector: Collector {
 
     func update(_ context: CollectionContext, into families: inout [MetricFamily]) throws {
         let saturation = context.saturation
-        let sets = labelSets.labelSets(
-            for: context.listeners, key: ListenerSaturation.Key.init, labels: ListenerSaturation.labels(of:))
+        let sets = labelSets.keyLabels(of: context.listeners)
         families += [
             MetricFamily(
                 name: "port_usage_listener_accept_queue", help: Self.queueHelp, type: .gauge,

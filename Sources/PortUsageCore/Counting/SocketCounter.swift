@@ -46,6 +46,8 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
     /// listener given after this still counts, but no connection given before it is judged again.
     public mutating func sealListeners() {
         listenersSealed = true
+        // About one connection key per TCP listener port: room made once, not grown table by table.
+        counts.connections.reserveCapacity(listenerPorts.count)
     }
 
     public mutating func consume(_ record: SocketRecord) {
@@ -74,12 +76,16 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
     }
 
     /// This counter, for the records of one table read that may be thrown away (an interrupted dump), so
-    /// that it must not change this one. Its dictionaries are shared until it first writes them (then
-    /// copied once each, without rehashing); its lists of listening sockets and waiting connections, which
-    /// only grow, start empty and are appended by ``absorb(_:)``: copying them on every table read held
-    /// them twice at the peak of a scrape.
+    /// that it must not change this one. Its listener and connection counts, lists of listening sockets
+    /// and waiting connections start empty and are added by ``absorb(_:)``: each table read adds keys of
+    /// its own (a key has its table or family), and a batch that shared them copied them at its first
+    /// write, which held them twice (17,000 listener keys at population c) at the peak of a read. Counts
+    /// still empty are shared, with the room made for them: the batch copies them empty at its first
+    /// write, and ``absorb(_:)`` takes its counts whole.
     public func batch() -> SocketCounter {
         var batch = self
+        if !counts.listeners.isEmpty { batch.counts.listeners = [:] }
+        if !counts.connections.isEmpty { batch.counts.connections = [:] }
         batch.counts.listenerSockets = ChunkedArray()
         batch.pendingConnections = []
         return batch
@@ -87,14 +93,30 @@ public struct SocketCounter: SocketRecordConsumer, Sendable {
 
     /// Takes the counts of a batch made by ``batch()`` of this counter.
     public mutating func absorb(_ batch: SocketCounter) {
+        var listeners = counts.listeners
+        var connections = counts.connections
         var sockets = counts.listenerSockets
         var pending = pendingConnections
         self = batch
-        // Ours are the only references left: appended in place.
+        // Ours are the only references left: added in place (or replaced, when empty).
+        Self.add(batch.counts.listeners, to: &listeners)
+        Self.add(batch.counts.connections, to: &connections)
         sockets += batch.counts.listenerSockets
         pending += batch.pendingConnections
+        counts.listeners = listeners
+        counts.connections = connections
         counts.listenerSockets = sockets
         pendingConnections = pending
+    }
+
+    /// Adds a batch's `counts` to `total`: the batch's dictionary itself when `total` is empty (it has the
+    /// room that was made for the counts, see ``batch()``).
+    private static func add<Key>(_ counts: [Key: UInt32], to total: inout [Key: UInt32]) {
+        if total.isEmpty {
+            total = counts
+        } else {
+            total.merge(counts, uniquingKeysWith: +)
+        }
     }
 
     /// An empty counter with this one's settings, to count other tables at the same time (on another

@@ -1,10 +1,14 @@
 /// A listener's identity for counting: its table (transport and family), local port and exposure.
+///
+/// Stored in 8 bytes (the namespace first, then the port, then the one-byte fields; declared in the order
+/// of the table, port, exposure, the key took 12): the counts, history and drop counters keep one per
+/// listener key, tens of thousands on a large host.
 public struct ListenerKey: Sendable, Hashable {
-    public var table: SocketTable
-    public var port: UInt16
-    public var exposure: Exposure
     /// The network namespace, when namespaces are told apart (the `netns` collector).
     public var namespace: NamespaceID
+    public var port: UInt16
+    public var table: SocketTable
+    public var exposure: Exposure
 
     public init(table: SocketTable, port: UInt16, exposure: Exposure, namespace: NamespaceID = .untagged) {
         self.table = table
@@ -26,9 +30,12 @@ public struct ListenerKey: Sendable, Hashable {
 }
 
 /// An inbound connection's identity for counting: the family of its socket, its local port and state.
+///
+/// Stored in 4 bytes, the port first (in the order family, port, state it took 6): a host's connection
+/// counts have a key per listener port and state.
 public struct ConnectionKey: Sendable, Hashable {
-    public var family: AddressFamily
     public var port: UInt16
+    public var family: AddressFamily
     public var state: SocketState
 
     public init(family: AddressFamily, port: UInt16, state: SocketState) {
@@ -39,12 +46,15 @@ public struct ConnectionKey: Sendable, Hashable {
 }
 
 /// What one collection counted, whatever source read the sockets; no per-socket data is kept.
+///
+/// The listener and connection counts are 32-bit (no key has 2^32 sockets): a host has one of each per
+/// listener key or port and state, tens of thousands at population c, held while the tables are read.
 public struct SocketCounts: Sendable, Equatable {
     /// Listening sockets by table, port and exposure (each member of an SO_REUSEPORT group counts).
-    public var listeners: [ListenerKey: Int] = [:]
+    public var listeners: [ListenerKey: UInt32] = [:]
     /// Non-listening TCP sockets whose local port has a TCP listener in either family, by family, port and
     /// state: the inbound connections.
-    public var connections: [ConnectionKey: Int] = [:]
+    public var connections: [ConnectionKey: UInt32] = [:]
     /// Local ports held and connected, when the counter tallied them.
     public var localPorts = LocalPortUsage()
     /// Every listener, when the counter kept them.

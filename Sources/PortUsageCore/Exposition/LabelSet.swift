@@ -26,6 +26,33 @@ public struct LabelSet: Sendable {
         self.text = text
     }
 
+    /// The set of this one's first `count` labels (all of them when it has fewer): a series whose labels
+    /// begin those of another is given a copy of the start of its text, with no rendering or cache of its
+    /// own.
+    func prefix(_ count: Int) -> LabelSet {
+        guard count > 0, !text.isEmpty else { return LabelSet(text: []) }
+        var index = text.startIndex + 1  // past `{`
+        var taken = 0
+        while taken < count && index < text.endIndex - 1 {
+            if taken > 0 { index += 1 }  // past `,`
+            index = text[index...].firstIndex(of: UInt8(ascii: "="))! + 2  // past `="`
+            while text[index] != UInt8(ascii: "\"") {
+                index += text[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            index += 1  // past the closing `"`
+            taken += 1
+        }
+        var prefix: [UInt8] = []
+        prefix.reserveCapacity(index + 1)
+        prefix += text[..<index]
+        prefix.append(UInt8(ascii: "}"))
+        return LabelSet(text: prefix)
+    }
+
+    private init(text: [UInt8]) {
+        self.text = text
+    }
+
     /// The labels in exposition order, read back from the text (names are plain; values unescaped).
     public var labels: [Label] {
         var labels: [Label] = []

@@ -45,4 +45,19 @@ struct ReadSizeHintsTests {
         #expect(collector.pollListeners()?.isEmpty == true)
         #expect(source.calls.load(ordering: .relaxed) == 2)
     }
+
+    /// malloc's freed pages are given back as each collection starts, not by the poll between scrapes.
+    @Test func eachCollectionStartsByReleasingFreedMemory() {
+        let releases = Atomic<Int>(0)
+        let collector = PortUsageCollector(
+            source: ProcNetSource(procRoot: Fixtures.procRoot),
+            classifier: PortClassifier(registry: .embedded),
+            options: CollectorOptions(enabled: [.listeners, .changes]),
+            buildInfo: BuildInfo(version: "1", revision: "r", swiftVersion: "6"), procRoot: Fixtures.procRoot,
+            logger: Logger(label: "test"), releaseFreedMemory: { releases.add(1, ordering: .relaxed) })
+        _ = collector.collect()
+        _ = collector.pollListeners()
+        _ = collector.collect()
+        #expect(releases.load(ordering: .relaxed) == 2)
+    }
 }

@@ -35,4 +35,10 @@ struct ListenerSocketTests {
     @Test func isStoredInSixtyFourBytes() {
         #expect(MemoryLayout<ListenerSocket>.stride == 64)
     }
+
+    /// The counts keep one key per listener key or connection port and state, tens of thousands.
+    @Test func countKeysAreStoredInEightAndFourBytes() {
+        #expect(MemoryLayout<ListenerKey>.stride == 8)
+        #expect(MemoryLayout<ConnectionKey>.stride == 4)
+    }
 }

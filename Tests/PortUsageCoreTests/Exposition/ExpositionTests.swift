@@ -144,6 +144,20 @@ struct ExpositionSizeEstimateTests {
         #expect(LabelSet([]).labels == [])
         #expect(LabelSet([Label("a", "")]).labels == [Label("a", "")])
     }
+
+    /// The saturation series are given the first labels of a listener series' text.
+    @Test func aPrefixHasTheFirstLabelsAsTheyWouldBeRendered() {
+        let labels = [
+            Label("netns", #"a ",b=" \ x"#), Label("protocol", "tcp"), Label("service", "line\nbreak"),
+            Label("empty", ""),
+        ]
+        let set = LabelSet(labels)
+        for count in 0...labels.count {
+            #expect(set.prefix(count).text == LabelSet(Array(labels.prefix(count))).text)
+        }
+        #expect(set.prefix(9).text == set.text)
+        #expect(LabelSet([]).prefix(2).text == [])
+    }
 }
 
 @Suite("exposition stream")
