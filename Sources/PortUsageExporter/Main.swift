@@ -41,6 +41,7 @@ struct PortUsageExporterCommand: AsyncParsableCommand {
         version: BuildInfo.versionText,
         subcommands: [
             ServeCommand.self, PushCommand.self, TextfileCommand.self, ListCommand.self, LookupCommand.self,
+            PolicyCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 
