@@ -60,10 +60,13 @@ let package = Package(
         // non-reentrant crypt), dlopened on first use like libcurl: libxcrypt is LGPL and not on every host.
         .target(name: "CryptShim"),
         // The one libcurl HTTP client, shared by the Pushgateway sink and `policy generate --from-prometheus`.
-        .target(name: "PortUsageCurl", dependencies: ["CurlShim", "PortUsageCore"], swiftSettings: strictSwift),
+        .target(
+            name: "PortUsageCurl", dependencies: ["CurlShim", "PortUsageCore"], swiftSettings: strictSwift),
         .target(
             name: "PortUsagePush",
-            dependencies: ["PortUsageCurl", "PortUsageCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "PortUsageCurl", "PortUsageCore", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
         // libyaml into a node tree with lines and columns, and the typed reading of it that the policy
@@ -163,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortUsagePushTests",
-            dependencies: ["PortUsagePush", "PortUsageCore"],
+            dependencies: ["PortUsagePush", "PortUsageCurl", "PortUsageCore"],
             swiftSettings: strictSwift
         ),
         .testTarget(

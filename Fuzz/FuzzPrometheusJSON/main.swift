@@ -14,7 +14,8 @@ public func fuzzPrometheusJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
         let again = try reader.read(Array(value.text.utf8))
         precondition(again == value, "\(value.text) read back as \(again.text)")
     } catch {
-        precondition(error.offset >= 0 && error.offset <= bytes.count, "offset \(error.offset) of \(bytes.count)")
+        precondition(
+            error.offset >= 0 && error.offset <= bytes.count, "offset \(error.offset) of \(bytes.count)")
         precondition(!error.reason.isEmpty)
     }
     do {

@@ -26,18 +26,23 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
             valueName: "kinds"))
     var owners = "unit,user,process"
 
-    @Flag(name: .customLong("required"), help: "Mark every entry required: true (missing listeners are reported).")
+    @Flag(
+        name: .customLong("required"),
+        help: "Mark every entry required: true (missing listeners are reported).")
     var required = false
 
     @Option(
         name: .customLong("output.file"),
-        help: ArgumentHelp("Write the policy to this file (replaced atomically) instead of standard output.", valueName: "file"))
+        help: ArgumentHelp(
+            "Write the policy to this file (replaced atomically) instead of standard output.",
+            valueName: "file"))
     var outputFile: String?
 
     @Option(
         name: .customLong("from-prometheus"),
         help: ArgumentHelp(
-            "Read a fleet's listeners from this Prometheus (its base URL) instead of this host's.", valueName: "url"))
+            "Read a fleet's listeners from this Prometheus (its base URL) instead of this host's.",
+            valueName: "url"))
     var prometheusURL: String?
 
     @Option(
@@ -57,7 +62,8 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("timeout"),
         help: ArgumentHelp(
-            "With --from-prometheus: the longest all the queries may take. (default: 30s)", valueName: "duration"),
+            "With --from-prometheus: the longest all the queries may take. (default: 30s)",
+            valueName: "duration"),
         transform: positiveDuration)
     var timeout: Duration = .seconds(30)
 
@@ -69,7 +75,8 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try watchedRanges()
         guard OwnerKind.parseList(owners) != nil else {
-            throw ValidationError("--owners: '\(owners)' is not a comma-separated list of unit, user, process")
+            throw ValidationError(
+                "--owners: '\(owners)' is not a comma-separated list of unit, user, process")
         }
         guard FleetShare(minShare) != nil else {
             throw ValidationError("--min-share: '\(minShare)' is not a decimal more than 0 and at most 1")
@@ -108,9 +115,12 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
                 throw ConfigurationError(failures.map(\.description).joined(separator: "; "))
             }
             draft = PolicyDraft(
-                watchedRanges: ranges, listeners: DraftListener.local(listed, ranges: ranges), ownerKinds: kinds,
+                watchedRanges: ranges, listeners: DraftListener.local(listed, ranges: ranges),
+                ownerKinds: kinds,
                 required: required,
-                header: ["port_usage_exporter policy generate: the listeners running on \(Hostname.current())"])
+                header: [
+                    "port_usage_exporter policy generate: the listeners running on \(Hostname.current())"
+                ])
         }
         if let outputFile {
             try AtomicFile(path: outputFile).write(Array(draft.yaml.utf8))
@@ -132,13 +142,15 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
 
     /// Gets URLs with libcurl, all within `--timeout` from now, each reply at most ``maxReplyBytes``.
     private func fetcher() throws -> FleetQuery.Fetch {
-        if let problem = CurlHTTPClient.loadLibrary() { throw ConfigurationError("--from-prometheus: \(problem)") }
+        if let problem = CurlHTTPClient.loadLibrary() {
+            throw ConfigurationError("--from-prometheus: \(problem)")
+        }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         return { url throws(FleetQueryError) in
             let remaining = clock.now.duration(to: deadline)
             guard remaining > .zero else { throw FleetQueryError("no answer within --timeout") }
-            do {
+            do throws(HTTPTransportError) {
                 let response = try CurlHTTPClient(settings: .init(timeout: remaining)).send(
                     HTTPRequest(method: "GET", url: url, responseLimit: .whole(bytes: Self.maxReplyBytes)))
                 return (response.status, response.body)

@@ -7,7 +7,9 @@ import Testing
 @Suite struct FleetQueryTests {
     static let classifier = PortClassifier(registry: .embedded)
 
-    static func query(share: String = "0.9", owners: Set<OwnerKind> = [.unit, .user, .process]) throws -> FleetQuery {
+    static func query(share: String = "0.9", owners: Set<OwnerKind> = [.unit, .user, .process]) throws
+        -> FleetQuery
+    {
         FleetQuery(
             baseURL: "http://prometheus:9090/", selector: try SeriesSelector(#"{job="port_usage"}"#),
             ranges: [.system, .user], minShare: try #require(FleetShare(share)), ownerKinds: owners)
@@ -44,7 +46,8 @@ import Testing
 
     @Test func queriesAggregatePerHostThenCount() throws {
         let query = try Self.query()
-        #expect(query.hostsExpression == #"count(group by (instance) (port_usage_build_info{job="port_usage"}))"#)
+        #expect(
+            query.hostsExpression == #"count(group by (instance) (port_usage_build_info{job="port_usage"}))"#)
         #expect(
             query.listenersExpression
                 == #"count by (protocol, port) (group by (instance, protocol, port) (port_usage_listeners{job="port_usage", port!="other", range=~"system|user"}))"#
@@ -53,7 +56,9 @@ import Testing
             query.ownersExpression(.unit)
                 == #"count by (protocol, port, unit) (group by (instance, protocol, port, unit) (port_usage_listener_owner_info{job="port_usage", port!="other", unit!=""} and on (instance, protocol, family, port, exposure) port_usage_listeners{job="port_usage", port!="other", range=~"system|user"}))"#
         )
-        #expect(query.url(for: "up{a=\"b c\"}") == "http://prometheus:9090/api/v1/query?query=up%7Ba%3D%22b%20c%22%7D")
+        #expect(
+            query.url(for: "up{a=\"b c\"}")
+                == "http://prometheus:9090/api/v1/query?query=up%7Ba%3D%22b%20c%22%7D")
     }
 
     @Test func listenersAndOwnersOnTheShareOfHostsAreExpected() throws {
@@ -81,7 +86,8 @@ import Testing
         #expect(
             drafts == [
                 DraftListener(
-                    port: 22, transport: .tcp, exposure: .any, owners: [.unit: ["ssh.service"], .process: ["sshd"]],
+                    port: 22, transport: .tcp, exposure: .any,
+                    owners: [.unit: ["ssh.service"], .process: ["sshd"]],
                     service: "ssh", prevalence: .init(hosts: 10, of: 10)),
                 DraftListener(
                     port: 53, transport: .udp, exposure: nil, owners: [:], service: "domain",
@@ -106,27 +112,45 @@ import Testing
         #expect(listeners.first?.exposure == .any)
         #expect(listeners.first?.prevalence == .init(hosts: 2, of: 2))
         let empty = #"{"status":"success","data":{"resultType":"vector","result":[]}}"#
-        #expect(throws: FleetQueryError(#"no host runs the exporter: port_usage_build_info{job="port_usage"} has no series"#)) {
+        #expect(
+            throws: FleetQueryError(
+                #"no host runs the exporter: port_usage_build_info{job="port_usage"} has no series"#)
+        ) {
             try Self.query().run(classifier: Self.classifier) { _ in (200, Array(empty.utf8)) }
         }
     }
 
     @Test func badRepliesAreOneLineErrors() {
         let cases: [(Int, String, String)] = [
-            (400, #"{"status":"error","errorType":"bad_data","error":"1:5: parse error:\nunexpected"}"#,
-             "Prometheus answered HTTP 400, bad_data: 1:5: parse error: unexpected"),
+            (
+                400, #"{"status":"error","errorType":"bad_data","error":"1:5: parse error:\nunexpected"}"#,
+                "Prometheus answered HTTP 400, bad_data: 1:5: parse error: unexpected"
+            ),
             (503, "Service Unavailable\n", "HTTP 503: Service Unavailable"),
-            (200, "<html>", "the reply is not the Prometheus API's JSON: invalid JSON at byte 0: expected a value"),
-            (200, #"{"status":"success","data":{"resultType":"matrix","result":[]}}"#,
-             #"the reply's resultType is not "vector""#),
+            (
+                200, "<html>",
+                "the reply is not the Prometheus API's JSON: invalid JSON at byte 0: expected a value"
+            ),
+            (
+                200, #"{"status":"success","data":{"resultType":"matrix","result":[]}}"#,
+                #"the reply's resultType is not "vector""#
+            ),
             (200, #"{"status":"success"}"#, #"the reply has no status "success" with data"#),
-            (200, #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,2]}]}}"#,
-             #"a result in the reply is not {metric, value: [time, "number"]}"#),
-            (200, #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":1},"value":[1,"2"]}]}}"#,
-             "label 'a' in the reply is not a string"),
+            (
+                200,
+                #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,2]}]}}"#,
+                #"a result in the reply is not {metric, value: [time, "number"]}"#
+            ),
+            (
+                200,
+                #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":1},"value":[1,"2"]}]}}"#,
+                "label 'a' in the reply is not a string"
+            ),
         ]
         for (status, body, message) in cases {
-            #expect(throws: FleetQueryError(message)) { try PrometheusVector(status: status, body: Array(body.utf8)) }
+            #expect(throws: FleetQueryError(message)) {
+                try PrometheusVector(status: status, body: Array(body.utf8))
+            }
         }
         let huge = String(repeating: "x", count: 1000)
         #expect(throws: FleetQueryError("HTTP 500: " + String(repeating: "x", count: 300) + "...")) {

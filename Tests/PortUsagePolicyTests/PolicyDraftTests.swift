@@ -1,7 +1,7 @@
-import PortUsageCore
 import PortUsageYAML
 import Testing
 
+@testable import PortUsageCore
 @testable import PortUsagePolicy
 
 /// `policy generate`'s YAML: read back by libyaml and the policy parser as written, whatever the names.
@@ -13,7 +13,8 @@ import Testing
     /// UTF-8 (decoded as U+FFFD), characters outside the BMP.
     static let hostileNames = [
         "sshd", "a: b", "#x", "x #y", "'q'", "\"dq\"", "back\\slash", "new\nline", "cr\rlf", "tab\tx",
-        "nel\u{85}ls\u{2028}ps\u{2029}", "nul\u{0}bell\u{7}del\u{7F}c1\u{9B}", "\u{FEFF}bom", "u\u{FFFE}\u{FFFF}",
+        "nel\u{85}ls\u{2028}ps\u{2029}", "nul\u{0}bell\u{7}del\u{7F}c1\u{9B}", "\u{FEFF}bom",
+        "u\u{FFFE}\u{FFFF}",
         "glob*?[x]", "null", "NULL", "~", "yes", "Off", "", " lead", "trail ", "- dash", "-dash", "?q", "&a",
         "*b", "!tag", "%p", "@at", "`bt", "{f}", "[s]", "a,b", "|", ">", "0x1F", "1e3", "1.5", "1000",
         "0", "bad\u{FFFD}utf8", "emoji😀", "漢字", ".hidden", "/usr/bin/x", "a\u{A0}b",
@@ -35,7 +36,8 @@ import Testing
         let root = try #require(try YAMLDocument.parse(Array(yaml.utf8), file: "draft.yml"))
         let decoder = YAMLDecoder(file: "draft.yml")
         let entries = try #require(
-            try decoder.mapping(root, allowing: ["watched_ranges", "expected"]).first { $0.0 == "expected" }?.1)
+            try decoder.mapping(root, allowing: ["watched_ranges", "expected"]).first { $0.0 == "expected" }?
+                .1)
         return try decoder.sequence(entries).map { entry in
             guard case .mapping(let members) = entry.content,
                 let value = members.first(where: { (try? decoder.scalar($0.key)) == key })?.value
@@ -54,7 +56,8 @@ import Testing
                 owners: [.process: [name], .unit: [name + ".service"], .user: [name, "root"]], service: "")
         }
         let draft = PolicyDraft(
-            watchedRanges: [.system], listeners: listeners, ownerKinds: [.process, .unit, .user], required: false,
+            watchedRanges: [.system], listeners: listeners, ownerKinds: [.process, .unit, .user],
+            required: false,
             header: ["from\nhost # \u{2028}x"])
         let yaml = draft.yaml
         #expect(try values("process", in: yaml) == names.map { [GlobText.literal($0)] })
@@ -82,13 +85,20 @@ import Testing
     @Test func localListenersGroupByPortAndProtocolWithTheirKnownOwners() {
         let listed = [
             Self.listener(
-                port: 22, address: 0, owner: SocketOwner(user: "root", unit: "ssh.service", processes: ["sshd"])),
+                port: 22, address: 0,
+                owner: SocketOwner(user: "root", unit: "ssh.service", processes: ["sshd"])),
             Self.listener(port: 22, address: 0, owner: SocketOwner(user: "root", unit: "", processes: [])),
-            Self.listener(port: 53, transport: .udp, address: 0x7F00_0035,
-                owner: SocketOwner(user: "systemd-resolve", unit: "systemd-resolved.service",
+            Self.listener(
+                port: 53, transport: .udp, address: 0x7F00_0035,
+                owner: SocketOwner(
+                    user: "systemd-resolve", unit: "systemd-resolved.service",
                     processes: ["systemd-resolve"])),
-            Self.listener(port: 631, address: 0, owner: SocketOwner(user: "root", unit: "cups.service", processes: ["cupsd"])),
-            Self.listener(port: 631, address: 0x7F00_0001, owner: SocketOwner(user: "lp", unit: "cups.service", processes: ["cupsd", "x"])),
+            Self.listener(
+                port: 631, address: 0,
+                owner: SocketOwner(user: "root", unit: "cups.service", processes: ["cupsd"])),
+            Self.listener(
+                port: 631, address: 0x7F00_0001,
+                owner: SocketOwner(user: "lp", unit: "cups.service", processes: ["cupsd", "x"])),
             Self.listener(port: 8080, owner: SocketOwner(user: "www", unit: "", processes: ["nginx"])),
         ]
         let drafts = DraftListener.local(listed, ranges: [.system])
@@ -146,7 +156,9 @@ import Testing
     /// are written only once the parser knows them (so this test covers them from then on).
     @Test func thePolicyParserReadsTheDraftBack() throws {
         let parserKnowsOwners =
-            (try? PolicyFile.parse(Array("expected: [{port: 1, protocol: tcp, unit: a, user: b, process: c}]\n".utf8), file: "probe.yml")) != nil
+            (try? PolicyFile.parse(
+                Array("expected: [{port: 1, protocol: tcp, unit: a, user: b, process: c}]\n".utf8),
+                file: "probe.yml")) != nil
         let names = Self.hostileNames.filter { !$0.isEmpty }
         let listeners = names.enumerated().map { index, name in
             DraftListener(
@@ -164,7 +176,9 @@ import Testing
         #expect(policy.expected.map(\.exposure) == listeners.map(\.exposure))
         for listener in listeners {
             #expect(
-                !policy.isUnexpected(port: listener.port, transport: listener.transport, exposure: listener.exposure ?? .specific))
+                !policy.isUnexpected(
+                    port: listener.port, transport: listener.transport,
+                    exposure: listener.exposure ?? .specific))
         }
     }
 

@@ -62,7 +62,9 @@ private struct JSONCursor {
     }
 
     mutating func expect(_ byte: UInt8, _ what: String) throws(JSONReadError) {
-        guard next == byte else { throw error(atEnd ? "unexpected end, expected \(what)" : "expected \(what)") }
+        guard next == byte else {
+            throw error(atEnd ? "unexpected end, expected \(what)" : "expected \(what)")
+        }
         offset += 1
     }
 
@@ -80,9 +82,10 @@ private struct JSONCursor {
         }
     }
 
-    private mutating func literal(_ word: StaticString, _ value: JSONValue) throws(JSONReadError) -> JSONValue {
-        let text = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitsCount)
-        guard bytes.count - offset >= text.count, bytes[offset..<offset + text.count].elementsEqual(text) else {
+    private mutating func literal(_ word: String, _ value: JSONValue) throws(JSONReadError) -> JSONValue {
+        let text = word.utf8
+        guard bytes.count - offset >= text.count, bytes[offset..<offset + text.count].elementsEqual(text)
+        else {
             throw error("expected a value")
         }
         offset += text.count
@@ -182,7 +185,8 @@ private struct JSONCursor {
             let unit = try hexUnit()
             switch unit {
             case 0xD800...0xDBFF:
-                guard next == UInt8(ascii: "\\"), offset + 1 < bytes.count, bytes[offset + 1] == UInt8(ascii: "u")
+                guard next == UInt8(ascii: "\\"), offset + 1 < bytes.count,
+                    bytes[offset + 1] == UInt8(ascii: "u")
                 else { throw error("high surrogate \\u\(String(unit, radix: 16)) without a low one") }
                 offset += 2
                 let low = try hexUnit()
@@ -190,7 +194,8 @@ private struct JSONCursor {
                     throw error("high surrogate followed by \\u\(String(low, radix: 16)), not a low one")
                 }
                 return Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))!
-            case 0xDC00...0xDFFF: throw error("low surrogate \\u\(String(unit, radix: 16)) without a high one")
+            case 0xDC00...0xDFFF:
+                throw error("low surrogate \\u\(String(unit, radix: 16)) without a high one")
             default: return Unicode.Scalar(unit)!
             }
         default:

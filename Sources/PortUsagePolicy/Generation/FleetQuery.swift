@@ -75,7 +75,8 @@ public struct FleetQuery: Sendable {
             return try PrometheusVector(status: status, body: body)
         }
         let hostSamples = try ask(hostsExpression).samples
-        let hosts = try hostSamples.first.map { sample throws(FleetQueryError) in try Self.count(sample) } ?? 0
+        let hosts =
+            try hostSamples.first.map { sample throws(FleetQueryError) in try Self.count(sample) } ?? 0
         guard hosts > 0 else {
             throw FleetQueryError(
                 "no host runs the exporter: \(selector.series("port_usage_build_info")) has no series")

@@ -27,22 +27,29 @@ public struct PrometheusVector: Sendable, Equatable {
         do {
             document = try reader.read(body)
         } catch {
-            guard (200..<300).contains(status) else { throw FleetQueryError("HTTP \(status)\(Self.excerpt(body))") }
+            guard (200..<300).contains(status) else {
+                throw FleetQueryError("HTTP \(status)\(Self.excerpt(body))")
+            }
             throw FleetQueryError("the reply is not the Prometheus API's JSON: \(error)")
         }
         if case .string("error") = document["status"] {
             let kind = document["errorType"].flatMap(Self.text) ?? "error"
             let message = document["error"].flatMap(Self.text) ?? ""
-            throw FleetQueryError("Prometheus answered HTTP \(status), \(Self.oneLine(kind)): \(Self.oneLine(message))")
+            throw FleetQueryError(
+                "Prometheus answered HTTP \(status), \(Self.oneLine(kind)): \(Self.oneLine(message))")
         }
-        guard (200..<300).contains(status) else { throw FleetQueryError("HTTP \(status)\(Self.excerpt(body))") }
+        guard (200..<300).contains(status) else {
+            throw FleetQueryError("HTTP \(status)\(Self.excerpt(body))")
+        }
         guard case .string("success") = document["status"], let data = document["data"] else {
             throw FleetQueryError("the reply has no status \"success\" with data")
         }
         guard case .string("vector") = data["resultType"] else {
             throw FleetQueryError("the reply's resultType is not \"vector\"")
         }
-        guard case .array(let results) = data["result"] else { throw FleetQueryError("the reply has no result list") }
+        guard case .array(let results) = data["result"] else {
+            throw FleetQueryError("the reply has no result list")
+        }
         samples = try results.map(Self.sample)
     }
 
@@ -71,7 +78,9 @@ public struct PrometheusVector: Sendable, Equatable {
 
     /// `text` on one line, cut at ``maxMessage`` characters.
     static func oneLine(_ text: String) -> String {
-        let line = String(text.prefix(maxMessage).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true ? " " : $0 })
+        let line = String(
+            text.prefix(maxMessage).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true ? " " : $0 }
+        )
         return text.count > maxMessage ? line + "..." : line
     }
 
