@@ -22,7 +22,7 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("owners"),
         help: ArgumentHelp(
-            "The owner constraints written, comma-separated, from: unit, user, process; empty for none.",
+            "The owner constraints written, comma-separated, from: unit, user, process; or none.",
             valueName: "kinds"))
     var owners = "unit,user,process"
 
@@ -76,7 +76,7 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
         _ = try watchedRanges()
         guard OwnerKind.parseList(owners) != nil else {
             throw ValidationError(
-                "--owners: '\(owners)' is not a comma-separated list of unit, user, process")
+                "--owners: '\(owners)' is not none or a comma-separated list of unit, user, process")
         }
         guard FleetShare(minShare) != nil else {
             throw ValidationError("--min-share: '\(minShare)' is not a decimal more than 0 and at most 1")

@@ -47,7 +47,7 @@ import Testing
     @Test func queriesAggregatePerHostThenCount() throws {
         let query = try Self.query()
         #expect(
-            query.hostsExpression == #"count(group by (instance) (port_usage_build_info{job="port_usage"}))"#)
+            query.hostsExpression == #"count(group by (instance) (port_usage_exporter_build_info{job="port_usage"}))"#)
         #expect(
             query.listenersExpression
                 == #"count by (protocol, port) (group by (instance, protocol, port) (port_usage_listeners{job="port_usage", port!="other", range=~"system|user"}))"#
@@ -114,7 +114,7 @@ import Testing
         let empty = #"{"status":"success","data":{"resultType":"vector","result":[]}}"#
         #expect(
             throws: FleetQueryError(
-                #"no host runs the exporter: port_usage_build_info{job="port_usage"} has no series"#)
+                #"no host runs the exporter: port_usage_exporter_build_info{job="port_usage"} has no series"#)
         ) {
             try Self.query().run(classifier: Self.classifier) { _ in (200, Array(empty.utf8)) }
         }

@@ -184,6 +184,8 @@ import Testing
 
     @Test func ownerKindListsParse() {
         #expect(OwnerKind.parseList("") == [])
+        #expect(OwnerKind.parseList("none") == [])
+        #expect(OwnerKind.parseList("none,unit") == nil)
         #expect(OwnerKind.parseList("unit,process") == [.unit, .process])
         #expect(OwnerKind.parseList("unit,") == nil)
         #expect(OwnerKind.parseList("pid") == nil)

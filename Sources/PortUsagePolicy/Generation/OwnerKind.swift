@@ -9,11 +9,12 @@ public enum OwnerKind: String, Sendable, CaseIterable, Comparable {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 
-    /// The kinds named in a comma-separated list such as `unit,process`; the empty text names none. Nil
-    /// when a name is not a kind.
+    /// The kinds named in a comma-separated list such as `unit,process`; `none` (or the empty text) names
+    /// none. Nil when a name is not a kind.
     public static func parseList(_ text: String) -> Set<OwnerKind>? {
         var kinds: Set<OwnerKind> = []
-        for name in text.split(separator: ",", omittingEmptySubsequences: false) where !text.isEmpty {
+        for name in text.split(separator: ",", omittingEmptySubsequences: false)
+        where text != "none" && !text.isEmpty {
             guard let kind = OwnerKind(rawValue: String(name)) else { return nil }
             kinds.insert(kind)
         }
