@@ -56,8 +56,14 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
         name: .customLong("min-share"),
         help: ArgumentHelp(
             "With --from-prometheus: the share of hosts (more than 0, at most 1) a listener, its exposure or an owner must be seen on to be expected.",
-            valueName: "share"))
-    var minShare = "0.9"
+            valueName: "share"),
+        transform: { text in
+            guard let share = FleetShare(text) else {
+                throw ValidationError("'\(text)' is not a decimal more than 0 and at most 1")
+            }
+            return share
+        })
+    var minShare = FleetShare("0.9")!
 
     @Option(
         name: .customLong("timeout"),
@@ -78,9 +84,6 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
             throw ValidationError(
                 "--owners: '\(owners)' is not none or a comma-separated list of unit, user, process")
         }
-        guard FleetShare(minShare) != nil else {
-            throw ValidationError("--min-share: '\(minShare)' is not a decimal more than 0 and at most 1")
-        }
         if prometheusURL != nil { _ = try SeriesSelector(selector) }
     }
 
@@ -95,7 +98,7 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
         if let prometheusURL {
             let query = FleetQuery(
                 baseURL: prometheusURL, selector: try SeriesSelector(selector), ranges: ranges,
-                minShare: FleetShare(minShare)!, ownerKinds: kinds)
+                minShare: minShare, ownerKinds: kinds)
             let shown = URLText.redactingCredentials(in: prometheusURL)
             let (hosts, listeners): (Int, [DraftListener])
             do {

@@ -47,7 +47,8 @@ import Testing
     @Test func queriesAggregatePerHostThenCount() throws {
         let query = try Self.query()
         #expect(
-            query.hostsExpression == #"count(group by (instance) (port_usage_exporter_build_info{job="port_usage"}))"#)
+            query.hostsExpression
+                == #"count(group by (instance) (port_usage_exporter_build_info{job="port_usage"}))"#)
         #expect(
             query.listenersExpression
                 == #"count by (protocol, port) (group by (instance, protocol, port) (port_usage_listeners{job="port_usage", port!="other", range=~"system|user"}))"#

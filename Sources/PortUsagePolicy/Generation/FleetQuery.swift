@@ -79,7 +79,8 @@ public struct FleetQuery: Sendable {
             try hostSamples.first.map { sample throws(FleetQueryError) in try Self.count(sample) } ?? 0
         guard hosts > 0 else {
             throw FleetQueryError(
-                "no host runs the exporter: \(selector.series("port_usage_exporter_build_info")) has no series")
+                "no host runs the exporter: \(selector.series("port_usage_exporter_build_info")) has no series"
+            )
         }
         var owners: [OwnerKind: PrometheusVector] = [:]
         for kind in ownerKinds.sorted() { owners[kind] = try ask(ownersExpression(kind)) }
