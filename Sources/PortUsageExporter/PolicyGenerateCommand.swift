@@ -55,7 +55,7 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("min-share"),
         help: ArgumentHelp(
-            "With --from-prometheus: the share of hosts (more than 0, at most 1) a listener, its exposure or an owner must be seen on to be expected.",
+            "With --from-prometheus: the share of hosts (more than 0, at most 1) a listener, its exposure or an owner must be seen on to be expected. (default: 0.9)",
             valueName: "share"),
         transform: { text in
             guard let share = FleetShare(text) else {
