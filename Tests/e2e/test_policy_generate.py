@@ -3,10 +3,13 @@
 The exporters and the command run unprivileged (see conftest). The fleet is three exporters, each reading
 a procfs root of its own (`--path.procfs`) whose /proc/net tables hold a different set of listeners.
 """
+import http.server
 import os
 import pwd
 import shutil
 import socket
+import threading
+import time
 
 import pytest
 import yaml
@@ -161,3 +164,45 @@ def test_from_prometheus_expects_what_most_hosts_run(exporter_tmp, tmp_path):
                           f"--from-prometheus http://<redacted>@127.0.0.1:{closed}: ")
     result = run_exporter("policy", "generate", f"--from-prometheus=http://user:secret@127.0.0.1:{closed}")
     assert "secret" not in result.stderr
+
+
+class StandIn(http.server.BaseHTTPRequestHandler):
+    """A stand-in for Prometheus that answers every query with the reply its server was given."""
+
+    def do_GET(self):
+        kind = self.server.reply
+        if kind == "slow":
+            time.sleep(5)
+        body = {"huge": b"[" + b"0," * (32 << 20) + b"0]", "html": b"<html>hi</html>",
+                "slow": b"{}"}[kind]
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client stopped reading, as it should
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("reply, flags, message", [
+    ("huge", [], "the response is larger than 67108864 bytes"),
+    ("html", [], "the reply is not the Prometheus API's JSON: invalid JSON at byte 0"),
+    ("slow", ["--timeout=1s"], "Timeout was reached"),
+])
+def test_replies_that_are_too_big_slow_or_not_json_are_one_line(reply, flags, message):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    server.daemon_threads = True
+    server.reply = reply
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        started = time.monotonic()
+        assert_one_line_error(["policy", "generate", f"--from-prometheus=http://127.0.0.1:{server.server_port}",
+                               *flags], message)
+        assert time.monotonic() - started < 4
+    finally:
+        server.shutdown()
+        server.server_close()
