@@ -100,9 +100,10 @@ struct PolicyGenerateCommand: AsyncParsableCommand {
                 baseURL: prometheusURL, selector: try SeriesSelector(selector), ranges: ranges,
                 minShare: minShare, ownerKinds: kinds)
             let shown = URLText.redactingCredentials(in: prometheusURL)
+            let fetch = try fetcher()
             let (hosts, listeners): (Int, [DraftListener])
-            do {
-                (hosts, listeners) = try query.run(classifier: classifier, fetch: fetcher())
+            do throws(FleetQueryError) {
+                (hosts, listeners) = try query.run(classifier: classifier, fetch: fetch)
             } catch {
                 throw ConfigurationError("--from-prometheus \(shown): \(error)")
             }
