@@ -14,7 +14,8 @@ import time
 import pytest
 import yaml
 
-from conftest import FIXTURE_PROC, IS_ROOT, Exporter, PrometheusServer, assert_one_line_error, free_port, run_exporter
+from conftest import FIXTURE_PROC, IS_ROOT, Exporter, PrometheusServer, assert_one_line_error, exporter_writable_dir,
+                      free_port, run_exporter
 
 UNEXPECTED = "port_usage_unexpected_listeners"
 OWNERS = "unit,user,process"
@@ -69,7 +70,7 @@ def test_a_generated_policy_applied_at_once_leaves_nothing_unexpected(exporter_t
         exporter = Exporter(f"--policy.file={path}", port=free_port(low=50000, high=60999))
         exporter.__enter__()
     except RuntimeError as error:
-        if owners != "none" and "unknown key 'unit'" in str(error):
+        if owners != "none" and any(f"unknown key '{key}'" in str(error) for key in ("unit", "user", "process")):
             pytest.skip("this build's policy parser does not read owner constraints yet")
         raise
     try:
@@ -79,7 +80,7 @@ def test_a_generated_policy_applied_at_once_leaves_nothing_unexpected(exporter_t
 
 
 def test_output_file_and_bad_flags(exporter_tmp, loopback_listeners):
-    out = exporter_tmp / "policy.yml"
+    out = exporter_writable_dir(exporter_tmp / "out") / "policy.yml"
     result = run_exporter("policy", "generate", "--ranges=user", "--owners=none", "--required", f"--output.file={out}")
     assert result.returncode == 0 and result.stdout == "", result.stderr
     policy = yaml.safe_load(out.read_text())
@@ -190,7 +191,7 @@ class StandIn(http.server.BaseHTTPRequestHandler):
 @pytest.mark.parametrize("reply, flags, message", [
     ("huge", [], "the response is larger than 67108864 bytes"),
     ("html", [], "the reply is not the Prometheus API's JSON: invalid JSON at byte 0"),
-    ("slow", ["--timeout=1s"], "Timeout was reached"),
+    ("slow", ["--timeout=1s"], "timed out after 1000 milliseconds"),
 ])
 def test_replies_that_are_too_big_slow_or_not_json_are_one_line(reply, flags, message):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
