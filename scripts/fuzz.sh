@@ -67,6 +67,7 @@ fi
 printf 'Service Name,Port Number,Transport Protocol,Description\necho,7,,"a ""b"",\nc"\n' > "$work/seeds-csv/small"
 cp Deploy/policy.example.yml "$work/seeds-yaml/example"
 printf 'a: &a [*a]\nexpected:\n  - {port: 1-2, protocol: udp}\nservices: {"9/tcp": x}\n' > "$work/seeds-yaml/small"
+printf 'watched_ranges: [system, user]\nexpected:\n  - {port: 22, protocol: tcp, unit: [ssh*.service], process: sshd, user: root, required: true}\n  - {port: 80, protocol: tcp, netns: "pod:*", process: "ng\\\\*x?"}\n' > "$work/seeds-yaml/owners"
 printf '%.0s[' {1..70} > "$work/seeds-yaml/deep"
 printf 'a: &a [x, {b: &b [y]}]\nc: [*a, *b, *a]\n' > "$work/seeds-yaml/aliases"
 cp Deploy/web-config.example.yml "$work/seeds-webconfig/example"

@@ -61,6 +61,9 @@ struct PortUsageExporterCommand: AsyncParsableCommand {
                 var syncCommand = command
                 try syncCommand.run()
             }
+        } catch let code as ExitCode {
+            // A command that has said what it found and exits with a status of its own (`policy check`).
+            Glibc.exit(code.rawValue)
         } catch {
             exit(for: error, failureStatus: 1, reason: "\(error)")
         }

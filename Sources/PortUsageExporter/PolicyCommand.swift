@@ -1,9 +1,9 @@
 import ArgumentParser
 
-/// `policy`: commands on listener policies (`--policy.file`).
+/// `policy`: what the policy file says against what runs, and a policy written from what runs.
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "Write a listener policy from what runs.",
-        subcommands: [PolicyGenerateCommand.self])
+        abstract: "Check a policy file against the listeners now, or write one from what runs.",
+        subcommands: [PolicyCheckCommand.self, PolicyGenerateCommand.self])
 }

@@ -12,12 +12,12 @@ struct LandingPage: Sendable {
     /// `unassigned` for a system or user port that IANA has not assigned, `unexpected` for a listener the
     /// policy does not expect, `queue-full` for one whose accept queue is at its limit, `dropping` for one
     /// that dropped since the last collection (its `saturation`).
-    static func marks(of series: ListenerSeries, policy: PortPolicy?, saturation: ListenerSaturation?)
+    static func marks(of series: ListenerSeries, isUnexpected: Bool, saturation: ListenerSaturation?)
         -> [String]
     {
         var marks: [String] = []
         if series.classification?.isUnassignedOutsideDynamicRange == true { marks.append("unassigned") }
-        if policy?.isUnexpected(series) == true { marks.append("unexpected") }
+        if isUnexpected { marks.append("unexpected") }
         if saturation?.isQueueFull == true { marks.append("queue-full") }
         if let saturation, saturation.newDrops > 0 { marks.append("dropping") }
         return marks
@@ -46,11 +46,13 @@ struct LandingPage: Sendable {
         let failed = scrape.outcomes.filter { !$0.success }.map(\.collector)
         // A namespace column when the netns collector tells namespaces apart.
         let namespaced = listeners.contains { $0.netns != nil }
+        let unexpected = scrape.judgement?.unexpectedSeries ?? []
         var rows = ""
         for (position, series) in listeners.enumerated() {
             let owners = scrape.owners.filter { $0.owns(series) }
             let saturation = scrape.saturation.indices.contains(position) ? scrape.saturation[position] : nil
-            let marks = Self.marks(of: series, policy: scrape.policy, saturation: saturation)
+            let marks = Self.marks(
+                of: series, isUnexpected: unexpected.contains(position), saturation: saturation)
             let cells =
                 (namespaced ? [series.netns ?? ""] : []) + [
                     series.port.description, series.transport.rawValue, series.family.rawValue,

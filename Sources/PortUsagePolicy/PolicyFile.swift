@@ -9,6 +9,11 @@ public import PortUsageYAML
 ///   - port: 22                      # a port, or a range such as 8000-8100
 ///     protocol: tcp                 # tcp or udp
 ///     exposure: any                 # optional: any, loopback or specific; default: any of them
+///     unit: sshd.service            # optional: a name or a list; globs with * and ?, \ escapes
+///     process: sshd                 # optional: the executable's full name (else comm), or a list; globs
+///     user: root                    # optional: a user name (or uid without one), or a list; globs
+///     netns: host                   # optional: a `netns` label or glob; host also without netns; default any
+///     required: true                # optional: report its absence; default false
 /// services:                         # optional; local names that replace IANA's in the service label
 ///   9100: node_exporter             # both protocols
 ///   "53/udp": dns                   # one protocol
@@ -44,6 +49,7 @@ public enum PolicyFile {
                     })
             case "expected":
                 policy.expected = try decoder.sequence(value).map(decoder.expectedListener)
+                try decoder.checkRequiredEntriesDiffer(policy.expected, in: decoder.sequence(value))
             default:
                 policy.serviceNames = try decoder.serviceNames(value)
             }
@@ -64,8 +70,11 @@ extension YAMLDecoder {
     fileprivate func expectedListener(_ node: YAMLNode) throws(YAMLFileError) -> PortPolicy.ExpectedListener {
         var ports: ClosedRange<UInt16>?
         var transport: TransportProtocol?
-        var exposure: Exposure?
-        for (key, value) in try mapping(node, allowing: ["port", "protocol", "exposure", "description"]) {
+        var entry = PortPolicy.ExpectedListener(ports: 0...0, transport: .tcp, origin: "\(file):\(node.line)")
+        let keys = [
+            "port", "protocol", "exposure", "unit", "process", "user", "netns", "required", "description",
+        ]
+        for (key, value) in try mapping(node, allowing: keys) {
             switch key {
             case "port":
                 let text = try scalar(value)
@@ -75,7 +84,12 @@ extension YAMLDecoder {
                 guard low <= high else { throw error(value, "range '\(text)' ends before it starts") }
                 ports = low...high
             case "protocol": transport = try oneOf(value, TransportProtocol.allCases, what: "protocol")
-            case "exposure": exposure = try oneOf(value, Exposure.allCases, what: "exposure")
+            case "exposure": entry.exposure = try oneOf(value, Exposure.allCases, what: "exposure")
+            case "unit": entry.units = try patterns(value, what: "unit")
+            case "process": entry.processes = try patterns(value, what: "process")
+            case "user": entry.users = try patterns(value, what: "user")
+            case "netns": entry.netns = try pattern(value, what: "netns")
+            case "required": entry.isRequired = try bool(value)
             default: _ = try scalar(value)
             }
         }
@@ -83,7 +97,45 @@ extension YAMLDecoder {
         guard let transport else {
             throw error(node, "expected listener without 'protocol' (tcp or udp)")
         }
-        return PortPolicy.ExpectedListener(ports: ports, transport: transport, exposure: exposure)
+        entry.ports = ports
+        entry.transport = transport
+        return entry
+    }
+
+    /// One name or glob, or a list of them.
+    fileprivate func patterns(_ node: YAMLNode, what: String) throws(YAMLFileError) -> [NamePattern] {
+        guard case .sequence(let items) = node.content else { return [try pattern(node, what: what)] }
+        guard !items.isEmpty else {
+            throw error(node, "empty list of \(what) names; omit the key to allow any")
+        }
+        return try items.map { item throws(YAMLFileError) in try pattern(item, what: what) }
+    }
+
+    /// A name or glob of 1 to 256 bytes on one line, with no escape left unfinished.
+    fileprivate func pattern(_ node: YAMLNode, what: String) throws(YAMLFileError) -> NamePattern {
+        let text = try scalar(node)
+        guard !text.isEmpty, text.utf8.count <= 256, !text.contains(where: \.isNewline) else {
+            throw error(node, "\(what) name must be 1 to 256 bytes on one line")
+        }
+        guard let pattern = NamePattern(text) else {
+            throw error(node, "\(what) name '\(text)' ends in a lone '\\'; write '\\\\' for a backslash")
+        }
+        return pattern
+    }
+
+    /// Refuses two required entries that say the same: their `port_usage_expected_listener_missing` series
+    /// would be one.
+    fileprivate func checkRequiredEntriesDiffer(
+        _ entries: [PortPolicy.ExpectedListener], in nodes: [YAMLNode]
+    ) throws(YAMLFileError) {
+        var seen: [PortPolicy.ExpectedListener.Identity: Int] = [:]
+        for (index, entry) in entries.enumerated() where entry.isRequired {
+            if let first = seen.updateValue(index, forKey: entry.identity) {
+                throw error(
+                    nodes[index],
+                    "required entry says the same as the one at line \(nodes[first].line); merge them")
+            }
+        }
     }
 
     fileprivate func serviceNames(_ node: YAMLNode) throws(YAMLFileError) -> [PortPolicy.ServiceKey: String] {

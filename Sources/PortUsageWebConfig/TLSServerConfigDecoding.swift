@@ -25,7 +25,7 @@ extension WebConfigDecoder {
             case "max_version": maxVersion = try version(value, key: key)
             case "cipher_suites": cipherSuites = value
             // Ignored since Go 1.17, which orders suites itself.
-            case "prefer_server_cipher_suites": _ = try bool(value)
+            case "prefer_server_cipher_suites": _ = try yaml.bool(value)
             case "curve_preferences": curves = try yaml.sequence(value).map(curve)
             default:
                 throw yaml.error(

@@ -22,7 +22,7 @@ struct WebConfigDecoder {
             case "headers":
                 headers = try responseHeaders(value)
             default:
-                if try bool(value) {
+                if try yaml.bool(value) {
                     warn(value, "http2", "HTTP/2 is not supported; clients are served HTTP/1.1")
                 }
             }
@@ -98,20 +98,6 @@ struct WebConfigDecoder {
         if node.isNull { return nil }
         let text = try yaml.scalar(node)
         return text.isEmpty ? nil : text
-    }
-
-    /// A boolean as yaml.v2 reads one: YAML 1.1's unquoted true/false, yes/no, on/off and y/n spellings.
-    func bool(_ node: YAMLNode) throws(YAMLFileError) -> Bool {
-        let text = try yaml.scalar(node)
-        if case .scalar(_, isPlain: true) = node.content {
-            if ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].contains(text) {
-                return true
-            }
-            if ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].contains(text) {
-                return false
-            }
-        }
-        throw yaml.error(node, "expected true or false, found '\(text)'")
     }
 }
 

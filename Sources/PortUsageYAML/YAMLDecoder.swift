@@ -65,4 +65,19 @@ public struct YAMLDecoder: Sendable {
         }
         return value
     }
+
+    /// A boolean as Go's yaml.v2 reads one: YAML 1.1's unquoted true/false, yes/no, on/off and y/n
+    /// spellings; a quoted scalar is text, not a boolean.
+    public func bool(_ node: YAMLNode) throws(YAMLFileError) -> Bool {
+        let text = try scalar(node)
+        if case .scalar(_, isPlain: true) = node.content {
+            if ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].contains(text) {
+                return true
+            }
+            if ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].contains(text) {
+                return false
+            }
+        }
+        throw error(node, "expected true or false, found '\(text)'")
+    }
 }

@@ -27,8 +27,8 @@ import Testing
         #expect(policy.watchedRanges == [.system, .user])
         #expect(
             policy.expected == [
-                .init(ports: 22...22, transport: .tcp, exposure: .any),
-                .init(ports: 8000...8100, transport: .udp),
+                .init(ports: 22...22, transport: .tcp, exposure: .any, origin: "policy.yml:4"),
+                .init(ports: 8000...8100, transport: .udp, origin: "policy.yml:8"),
             ])
         #expect(policy.serviceName(port: 9100, transport: .udp) == "node_exporter")
         #expect(policy.serviceName(port: 53, transport: .udp) == "dns")
@@ -65,6 +65,20 @@ import Testing
         ("- 1\n", 1, 1, "expected a mapping with keys watched_ranges, expected, services, found a list"),
         ("expected: *ssh\n", 1, 11, "YAML: found undefined alias"),
         ("expected: &x []\nservices: &x {9: *x}\n", 2, 18, "YAML: found undefined alias"),
+        ("expected:\n  - {port: 22, protocol: tcp, unit: []}\n", 2, 37, "empty list of unit names"),
+        ("expected:\n  - {port: 22, protocol: tcp, user: \"\"}\n", 2, 37, "user name must be 1 to 256 bytes"),
+        (
+            "expected:\n  - {port: 22, protocol: tcp, process: \"x\\\\\"}\n", 2, 40,
+            "process name 'x\\' ends in a lone '\\'"
+        ),
+        ("expected:\n  - {port: 22, protocol: tcp, process: {a: b}}\n", 2, 40, "expected a scalar"),
+        ("expected:\n  - {port: 22, protocol: tcp, required: maybe}\n", 2, 41, "expected true or false"),
+        ("expected:\n  - {port: 22, protocol: tcp, required: \"true\"}\n", 2, 41, "expected true or false"),
+        ("expected:\n  - {port: 22, protocol: tcp, owner: root}\n", 2, 31, "unknown key 'owner'"),
+        (
+            "expected:\n  - {port: 22, protocol: tcp, required: true}\n  - {port: 22, protocol: tcp, required: true}\n",
+            3, 5, "required entry says the same as the one at line 2"
+        ),
     ])
     func errorsNameLineColumnAndReason(text: String, line: Int, column: Int, reason: String) {
         #expect {
@@ -73,6 +87,35 @@ import Testing
             guard let error = error as? YAMLFileError else { return false }
             return error.file == "policy.yml" && error.line == line && error.column == column
                 && error.reason.hasPrefix(reason)
+        }
+    }
+
+    @Test func readsOwnersNamespaceAndRequired() throws {
+        let policy = try parse(
+            """
+            expected:
+              - port: 22
+                protocol: tcp
+                unit: ssh.service
+                process: [sshd, "sshd-*"]
+                user: root
+                netns: host
+                required: yes
+              - {port: 8080, protocol: tcp, netns: "pod:*", process: 'a\\*b'}
+            """)
+        let ssh = policy.expected[0]
+        #expect(ssh.units.map(\.text) == ["ssh.service"] && ssh.users.map(\.text) == ["root"])
+        #expect(ssh.processes.map(\.text) == ["sshd", "sshd-*"])
+        #expect(ssh.netns?.text == "host" && ssh.isRequired && ssh.constrainsOwner)
+        let pod = policy.expected[1]
+        #expect(!pod.isRequired && pod.netns?.text == "pod:*" && pod.units.isEmpty)
+        #expect(pod.processes.first?.matches("a*b") == true && pod.processes.first?.matches("axb") == false)
+    }
+
+    @Test func aNameLongerThanTheBoundIsRefused() {
+        let long = String(repeating: "a", count: 257)
+        #expect(throws: YAMLFileError.self) {
+            try parse("expected:\n  - {port: 22, protocol: tcp, unit: \(long)}\n")
         }
     }
 
@@ -94,7 +137,8 @@ import Testing
         let policy = try parse("expected:\n  - &ssh {port: 22, protocol: tcp}\n  - *ssh\n")
         #expect(
             policy.expected == [
-                .init(ports: 22...22, transport: .tcp), .init(ports: 22...22, transport: .tcp),
+                .init(ports: 22...22, transport: .tcp, origin: "policy.yml:2"),
+                .init(ports: 22...22, transport: .tcp, origin: "policy.yml:2"),
             ])
     }
 
@@ -145,6 +189,11 @@ import Testing
             count: 1)
     }
 
+    /// Whether `policy` finds the sockets of `series` unexpected, their owners unknown.
+    private func isUnexpected(_ series: ListenerSeries, by policy: PortPolicy) -> Bool {
+        !PolicyJudgement(policy: policy, listeners: [series], owners: nil).unexpected.isEmpty
+    }
+
     @Test func unexpectedMeansWatchedAndMatchingNoEntry() {
         let policy = PortPolicy(
             watchedRanges: [.system],
@@ -152,17 +201,17 @@ import Testing
                 .init(ports: 22...22, transport: .tcp),
                 .init(ports: 600...700, transport: .udp, exposure: .loopback),
             ])
-        #expect(!policy.isUnexpected(series(22)))
-        #expect(!policy.isUnexpected(series(22, .tcp, .specific)))
-        #expect(policy.isUnexpected(series(22, .udp)))
-        #expect(policy.isUnexpected(series(768)))
-        #expect(!policy.isUnexpected(series(650, .udp, .loopback)))
-        #expect(policy.isUnexpected(series(650, .udp, .any)))
-        #expect(!policy.isUnexpected(series(8080)))
+        #expect(!isUnexpected(series(22), by: policy))
+        #expect(!isUnexpected(series(22, .tcp, .specific), by: policy))
+        #expect(isUnexpected(series(22, .udp), by: policy))
+        #expect(isUnexpected(series(768), by: policy))
+        #expect(!isUnexpected(series(650, .udp, .loopback), by: policy))
+        #expect(isUnexpected(series(650, .udp, .any), by: policy))
+        #expect(!isUnexpected(series(8080), by: policy))
         #expect(
-            !policy.isUnexpected(
+            !isUnexpected(
                 ListenerSeries(
                     transport: .tcp, family: .ipv4, port: .other, exposure: .any, classification: nil,
-                    count: 3)))
+                    count: 3), by: policy))
     }
 }

@@ -16,14 +16,18 @@ public final class TemporaryProcfs {
     }
 
     /// Adds process `pid` named `comm`, whose descriptors 0, 1, … are links to `targets` (such as
-    /// `socket:[12]` or `pipe:[3]`), as in `/proc/PID/fd`.
-    public func addProcess(_ pid: Int, comm: String, descriptors targets: [String]) {
+    /// `socket:[12]` or `pipe:[3]`), as in `/proc/PID/fd`, and whose `exe` links to `executable` if given.
+    public func addProcess(_ pid: Int, comm: String, descriptors targets: [String], executable: String? = nil)
+    {
         let directory = path + "/" + String(pid)
         mkdir(directory, 0o755)
         mkdir(directory + "/fd", 0o755)
         Fixtures.write(Array((comm + "\n").utf8), to: directory + "/comm")
         for (descriptor, target) in targets.enumerated() {
             precondition(symlink(target, directory + "/fd/" + String(descriptor)) == 0, "symlink \(target)")
+        }
+        if let executable {
+            precondition(symlink(executable, directory + "/exe") == 0, "symlink \(executable)")
         }
     }
 

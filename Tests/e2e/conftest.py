@@ -267,9 +267,10 @@ class Daemon:
 
 class PrometheusServer(Daemon):
     """A real Prometheus (Debian package) on a loopback port that scrapes `targets` every second, with
-    `rule_files` loaded."""
+    `rule_files` loaded; with `honor_labels`, the job and instance labels of what it scrapes win (as for a
+    Pushgateway)."""
 
-    def __init__(self, tmp_path, targets, job="port_usage_exporter", rule_files=()):
+    def __init__(self, tmp_path, targets, job="port_usage_exporter", rule_files=(), honor_labels=False):
         binary = shutil.which("prometheus")
         assert binary, "prometheus (Debian package prometheus) is required"
         config = tmp_path / "prometheus.yml"
@@ -277,7 +278,8 @@ class PrometheusServer(Daemon):
         config.write_text(
             "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
             + (f"rule_files:\n{rules}" if rules else "")
-            + f"scrape_configs:\n  - job_name: {job}\n    static_configs:\n"
+            + f"scrape_configs:\n  - job_name: {job}\n    honor_labels: {str(honor_labels).lower()}\n"
+            + "    static_configs:\n"
             + f"      - targets: {list(targets)}\n")
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"

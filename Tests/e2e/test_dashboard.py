@@ -1,17 +1,17 @@
 """Dashboards/port_usage.json: importable structure, and every query parses and returns data from a real
 Prometheus that scrapes a running exporter with sockets this test opened (one of them after the exporter
 started, for the first-seen panel)."""
-import json
 import os
 import socket
 
 import promql_parser
 import pytest
 
+import dashboards
 from conftest import IS_ROOT, REPO, Exporter, PrometheusServer, free_port
 
 RULES = REPO / "Deploy" / "prometheus" / "rules.yml"
-DASHBOARD = json.loads((REPO / "Dashboards" / "port_usage.json").read_text())
+DASHBOARD = dashboards.load("port_usage.json")
 REQUIRED_PANELS = [
     "Listeners by range and assignment", "Unexpected listeners", "Listeners on unassigned system ports",
     "All listeners", "Listeners over time", "Inbound connections per port by state", "Collector duration",
@@ -21,14 +21,7 @@ REQUIRED_PANELS = [
 
 
 def queries():
-    """(panel title, expression) of every panel target, and the instance variable's query."""
-    found = [(panel["title"], target["expr"]) for panel in DASHBOARD["panels"] for target in panel["targets"]]
-    for variable in DASHBOARD["templating"]["list"]:
-        if variable["type"] == "query":
-            query = variable["query"]["query"]
-            # label_values(metric, label) is Grafana's, not PromQL: the series it lists come from the metric.
-            found.append((f"${variable['name']}", query.removeprefix("label_values(").rsplit(",", 1)[0]))
-    return found
+    return dashboards.queries(DASHBOARD)
 
 
 def substitute(expression, instance):
@@ -36,17 +29,8 @@ def substitute(expression, instance):
 
 
 def test_dashboard_is_importable():
-    assert DASHBOARD["uid"] == "port-usage-exporter"
-    assert DASHBOARD["schemaVersion"] >= 39
-    variables = {v["name"]: v for v in DASHBOARD["templating"]["list"]}
-    assert variables["datasource"]["type"] == "datasource" and variables["datasource"]["query"] == "prometheus"
+    variables = dashboards.assert_conventions(DASHBOARD, "port-usage-exporter", REQUIRED_PANELS)
     assert variables["instance"]["query"]["query"] == "label_values(port_usage_exporter_build_info, instance)"
-    titles = [panel["title"] for panel in DASHBOARD["panels"]]
-    assert all(title in titles for title in REQUIRED_PANELS), titles
-    assert len({panel["id"] for panel in DASHBOARD["panels"]}) == len(titles)
-    for panel in DASHBOARD["panels"]:
-        assert panel["datasource"]["uid"] == "${datasource}", panel["title"]
-        assert all(target["datasource"]["uid"] == "${datasource}" for target in panel["targets"])
     table = next(panel for panel in DASHBOARD["panels"] if panel["title"] == "All listeners")
     shown = table["transformations"][0]["options"]["indexByName"]
     assert {"port", "protocol", "family", "exposure", "service", "range", "assignment", "user", "unit",

@@ -8,6 +8,7 @@ import sys
 import pytest
 import yaml
 
+import fleet_rules
 from conftest import BINARY, REPO, exporter_writable_dir, run_exporter
 
 DEPLOY = REPO / "Deploy"
@@ -30,6 +31,7 @@ def test_every_alert_is_tested_firing_and_not_firing():
     alerts = {rule["alert"] for group in yaml.safe_load(RULES.read_text())["groups"] for rule in group["rules"]
               if "alert" in rule}
     tests = yaml.safe_load((DEPLOY / "prometheus" / "rules.test.yml").read_text())["tests"]
+    tests += fleet_rules.promtool_tests()["tests"]  # the fleet alerts' tests (test_fleet_rules.py runs them)
     cases = [case for test in tests for case in test.get("alert_rule_test", [])]
     firing = {case["alertname"] for case in cases if case["exp_alerts"]}
     silent = {case["alertname"] for case in cases if not case["exp_alerts"]}

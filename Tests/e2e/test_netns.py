@@ -193,6 +193,31 @@ def test_each_namespace_is_read_and_labelled_as_deployed():
         assert "level=error" not in exporter.log_text()
 
 
+def test_a_policy_entry_holds_in_the_namespaces_it_names(exporter_tmp):
+    """netns: a label or a glob. 768 is expected in one named namespace, held by its process; in the
+    other, and 771 anywhere, it is not."""
+    policy = exporter_tmp / "policy.yml"
+    with Namespace() as mine, Namespace() as other:
+        policy.write_text(
+            "watched_ranges: [system]\nexpected:\n"
+            f"  - {{port: 768, protocol: tcp, netns: {mine.name}, process: {mine.comm}, required: true}}\n"
+            "  - {port: 771, protocol: tcp, netns: 'pue-e2e-*', process: not-the-holder}\n"
+            "  - {port: 22, protocol: tcp, netns: host, required: true}\n")
+        with Exporter("--collector.netns", f"--policy.file={policy}", prefix=as_nobody(NETNS_CAPS)) as exporter:
+            unexpected = {(dict(labels)["netns"], dict(labels)["port"], dict(labels)["reason"]): value
+                          for labels, value in exporter.samples("port_usage_unexpected_listeners").items()}
+            missing = {(dict(labels)["netns"], dict(labels)["port"]): value
+                       for labels, value in exporter.samples("port_usage_expected_listener_missing").items()}
+            host_ssh = bool(listeners(exporter, netns="host", protocol="tcp", port="22"))
+        names = mine.name, other.name
+    mine_name, other_name = names
+    assert not any(key[:2] == (mine_name, "768") for key in unexpected)
+    assert unexpected[(other_name, "768", "port")] == 1
+    assert unexpected[(mine_name, "771", "owner")] == 1 and unexpected[(other_name, "771", "owner")] == 1
+    assert missing[(mine_name, "768")] == 0
+    assert missing[("host", "22")] == (0 if host_ssh else 1)
+
+
 def test_a_named_namespace_without_a_process_is_entered():
     name = f"pue-e2e-{uuid.uuid4().hex[:8]}"
     subprocess.run([IP, "netns", "add", name], check=True, timeout=10)

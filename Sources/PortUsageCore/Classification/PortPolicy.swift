@@ -1,24 +1,6 @@
 /// Which listeners a host is expected to have (from `--policy.file`), which IANA ranges are watched for
 /// unexpected ones, and local service names that replace IANA's in labels.
 public struct PortPolicy: Sendable, Equatable {
-    /// One expected listener: a port or a range of ports, a protocol, and optionally an exposure.
-    public struct ExpectedListener: Sendable, Equatable {
-        public var ports: ClosedRange<UInt16>
-        public var transport: TransportProtocol
-        /// nil when any exposure is expected.
-        public var exposure: Exposure?
-
-        public init(ports: ClosedRange<UInt16>, transport: TransportProtocol, exposure: Exposure? = nil) {
-            self.ports = ports
-            self.transport = transport
-            self.exposure = exposure
-        }
-
-        func matches(port: UInt16, transport: TransportProtocol, exposure: Exposure) -> Bool {
-            ports.contains(port) && self.transport == transport && (self.exposure ?? exposure) == exposure
-        }
-    }
-
     /// A port, for one protocol or (nil) both, that a local service name applies to.
     public struct ServiceKey: Sendable, Hashable {
         public var port: UInt16
@@ -49,16 +31,42 @@ public struct PortPolicy: Sendable, Equatable {
             ?? serviceNames[ServiceKey(port: port, transport: nil)]
     }
 
-    /// Whether a listener series is in a watched range and matches no expected listener. The `other`
-    /// bucket has no port to judge and is never unexpected.
-    public func isUnexpected(_ series: ListenerSeries) -> Bool {
-        guard case .port(let port) = series.port else { return false }
-        return isUnexpected(port: port, transport: series.transport, exposure: series.exposure)
+    /// Why a listener on `port` of `transport` with `exposure`, in the namespace labelled `netns` (nil
+    /// when namespaces are not told apart), owned by `owner`, is unexpected; nil when it is expected or
+    /// outside the watched ranges.
+    ///
+    /// Expected when one entry speaks of the listener and allows its owner. Else unexpected for its
+    /// ``UnexpectedReason/port`` when no entry speaks of it, for its ``UnexpectedReason/ownerUnknown``
+    /// when an entry might allow it but a name it needs could not be read, else for its
+    /// ``UnexpectedReason/owner``.
+    public func reason(
+        port: UInt16, transport: TransportProtocol, exposure: Exposure, netns: String?, owner: OwnerNames
+    ) -> UnexpectedReason? {
+        guard watchedRanges.contains(PortRange(port: port)) else { return nil }
+        var reason = UnexpectedReason.port
+        for entry in expected
+        where entry.matches(port: port, transport: transport, exposure: exposure, netns: netns) {
+            switch entry.match(owner) {
+            case .matches: return nil
+            case .unknown: reason = .ownerUnknown
+            case .differs: if reason == .port { reason = .owner }
+            }
+        }
+        return reason
     }
+}
 
-    /// Whether a listener on `port` is in a watched range and matches no expected listener.
-    public func isUnexpected(port: UInt16, transport: TransportProtocol, exposure: Exposure) -> Bool {
-        watchedRanges.contains(PortRange(port: port))
-            && !expected.contains { $0.matches(port: port, transport: transport, exposure: exposure) }
+/// Why a listener is unexpected: the `reason` label of `port_usage_unexpected_listeners`.
+public enum UnexpectedReason: String, Sendable, CaseIterable, Comparable {
+    /// No entry of the policy speaks of its port, protocol, exposure and namespace.
+    case port
+    /// Entries speak of it, and its owner is none they allow.
+    case owner
+    /// Entries speak of it, and whether one allows its owner depends on a name that could not be read: a
+    /// process the exporter may not look into, a unit the source gives no cgroup for.
+    case ownerUnknown = "owner_unknown"
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }

@@ -34,6 +34,21 @@ public struct ListenerSeries: Sendable, Equatable {
     /// The `netns` label, when namespaces are told apart.
     public var netns: String?
 
+    public init(
+        transport: TransportProtocol, family: AddressFamily, port: PortLabel, exposure: Exposure,
+        classification: PortClassification?, count: Int, namespace: NamespaceID = .untagged,
+        netns: String? = nil
+    ) {
+        self.transport = transport
+        self.family = family
+        self.port = port
+        self.exposure = exposure
+        self.classification = classification
+        self.count = count
+        self.namespace = namespace
+        self.netns = netns
+    }
+
     /// What the labels are made of: two series with the same key have the same labels.
     public struct LabelKey: Hashable, Sendable {
         var transport: TransportProtocol

@@ -32,10 +32,16 @@ public final class PolicyStore: Sendable {
         state.withLock { $0.lastReloadSuccessful = false }
     }
 
-    /// `port_usage_config_last_reload_successful` and `..._success_timestamp_seconds`.
+    /// `port_usage_policy_loaded`, `port_usage_config_last_reload_successful` and
+    /// `..._success_timestamp_seconds`.
     func families() -> [MetricFamily] {
         let state = state.withLock { $0 }
         return [
+            MetricFamily(
+                name: "port_usage_policy_loaded",
+                help:
+                    "Whether a policy file is in force (1), or the exporter runs without --policy.file (0).",
+                type: .gauge, samples: [Sample(value: state.policy == nil ? 0 : 1)]),
             MetricFamily(
                 name: "port_usage_config_last_reload_successful",
                 help: "Whether the last load of the policy file succeeded (1) or failed (0).", type: .gauge,

@@ -152,6 +152,11 @@ public final class PortUsageCollector: Sendable {
             hookSeconds[name, default: 0] += Self.timed { collector.prepare(&context) }
         }
         context.snapshot.counts.listenerSockets = ChunkedArray()
+        context.judgement = policy.map {
+            PolicyJudgement(
+                policy: $0, listeners: context.listeners,
+                owners: context.ownerWalk == nil ? nil : context.owners)
+        }
         var families: [MetricFamily] = []
         var collectorFamilies: [String: Range<Int>] = [:]
         let outcomes = collectors.map { name, collector in
@@ -173,7 +178,7 @@ public final class PortUsageCollector: Sendable {
             ])
         return Scrape(
             families: families, listeners: context.listeners, owners: context.owners,
-            saturation: context.saturation, policy: policy,
+            saturation: context.saturation, judgement: context.judgement,
             outcomes: outcomes, collectorFamilies: collectorFamilies)
     }
 

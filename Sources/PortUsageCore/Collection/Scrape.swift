@@ -21,8 +21,8 @@ public struct Scrape: Sendable {
     /// The accept queue and drops of each of ``listeners`` (in the same order), when the `saturation`
     /// collector runs; else empty.
     public var saturation: [ListenerSaturation]
-    /// The policy in force when collected; nil without a policy file.
-    public var policy: PortPolicy?
+    /// What the policy in force said of ``listeners``; nil without a policy file.
+    public var judgement: PolicyJudgement?
     public var outcomes: [CollectorOutcome]
     /// The positions in ``families`` of each collector's families; the families outside them (the
     /// exporter's own, the sinks' and the policy's) belong to no collector.
@@ -30,14 +30,15 @@ public struct Scrape: Sendable {
 
     public init(
         families: [MetricFamily], listeners: [ListenerSeries] = [], owners: [ListenerOwnership] = [],
-        saturation: [ListenerSaturation] = [], policy: PortPolicy? = nil, outcomes: [CollectorOutcome] = [],
+        saturation: [ListenerSaturation] = [], judgement: PolicyJudgement? = nil,
+        outcomes: [CollectorOutcome] = [],
         collectorFamilies: [String: Range<Int>] = [:]
     ) {
         self.families = families
         self.listeners = listeners
         self.owners = owners
         self.saturation = saturation
-        self.policy = policy
+        self.judgement = judgement
         self.outcomes = outcomes
         self.collectorFamilies = collectorFamilies
     }

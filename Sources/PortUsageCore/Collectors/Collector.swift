@@ -10,6 +10,9 @@ public struct CollectionContext: Sendable {
     public var saturation: [ListenerSaturation] = []
     /// The policy in force; nil without a policy file.
     public var policy: PortPolicy?
+    /// What the policy says of ``listeners`` and their ``owners``, once the collectors have prepared; nil
+    /// without a policy file.
+    public var judgement: PolicyJudgement?
     /// Which ports keep their own series.
     public var limits: CardinalityGuard
     /// The other network namespaces read, when the `netns` collector runs.

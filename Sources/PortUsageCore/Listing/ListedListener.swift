@@ -7,7 +7,11 @@ public struct ListedListener: Sendable, Equatable {
     public var exposure: Exposure
     public var classification: PortClassification
     /// Whether the policy expects it; nil without a policy.
-    public var expected: Bool?
+    public var expected: Bool? { policyChecked ? unexpectedReason == nil : nil }
+    /// Why the policy does not expect it; nil when it does, or without a policy.
+    public var unexpectedReason: UnexpectedReason?
+    /// Whether a policy judged it.
+    public var policyChecked: Bool
     public var owner: SocketOwner
     /// Connections waiting in the accept queue (TCP) or bytes queued (UDP), when the source says.
     public var queued: UInt32?
@@ -42,15 +46,33 @@ public struct ListedListener: Sendable, Equatable {
                 transport: transport, address: socket.address, port: socket.key.port,
                 exposure: socket.key.exposure,
                 classification: classification,
-                expected: policy.map {
-                    !$0.isUnexpected(
-                        port: socket.key.port, transport: transport, exposure: socket.key.exposure)
+                unexpectedReason: policy.flatMap {
+                    reason(of: socket, owned: owner, by: $0)
                 },
-                owner: owner, queued: socket.queued, backlog: socket.backlog, drops: socket.drops)
+                policyChecked: policy != nil, owner: owner, queued: socket.queued, backlog: socket.backlog,
+                drops: socket.drops)
         }
         .sorted {
             ($0.port, $0.transport, $0.family, $0.address.description)
                 < ($1.port, $1.transport, $1.family, $1.address.description)
         }
+    }
+
+    /// Why `policy` does not expect `socket` held by `owner`: judged once per process name, it is expected
+    /// when one of them is, and otherwise unexpected for the reason that says least about the owner.
+    private static func reason(of socket: ListenerSocket, owned owner: SocketOwner, by policy: PortPolicy)
+        -> UnexpectedReason?
+    {
+        var reasons: [UnexpectedReason] = []
+        for process in owner.processes.isEmpty ? [""] : owner.processes {
+            guard
+                let reason = policy.reason(
+                    port: socket.key.port, transport: socket.key.table.transport,
+                    exposure: socket.key.exposure, netns: nil,
+                    owner: PortPolicy.OwnerNames(user: owner.user, unit: owner.unit, process: process))
+            else { return nil }
+            reasons.append(reason)
+        }
+        return reasons.max()
     }
 }

@@ -5,9 +5,8 @@ public enum ListenerListingText {
         "process", "queue", "drops",
     ]
 
-    /// One row a listener, `!` first on a marked row (an unassigned port, an unexpected listener), columns
-    /// padded to their widest cell, control characters escaped (``Swift/String/terminalSafe``); a line
-    /// after the table explains the marks when a row has one.
+    /// One row a listener, `!` first on a marked row (an unassigned port, an unexpected listener), aligned
+    /// (``TextTable/aligned(_:)``); a line after the table explains the marks when a row has one.
     public static func table(_ listeners: [ListedListener]) -> String {
         let rows =
             [headers]
@@ -17,21 +16,13 @@ public enum ListenerListingText {
                     listener.address.description, String(listener.port),
                     listener.classification.range.rawValue,
                     listener.classification.assignment.rawValue, dash(listener.classification.service),
-                    listener.expected.map { $0 ? "expected" : "unexpected" } ?? "-",
+                    verdict(listener),
                     dash(listener.owner.user),
                     dash(listener.owner.unit), dash(listener.owner.processes.joined(separator: ",")),
                     queue(listener), listener.drops.map(String.init) ?? "-",
-                ].map(\.terminalSafe)
+                ]
             }
-        let widths = headers.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        var text = ""
-        for row in rows {
-            let cells = row.enumerated().map { column, cell in
-                column == row.count - 1
-                    ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
-            }
-            text += cells.joined(separator: " ").trimmingTrailingSpaces() + "\n"
-        }
+        var text = TextTable.aligned(rows)
         if listeners.contains(where: { !$0.marks.isEmpty }) {
             text += "! = on a system or user port that IANA has not assigned, or not expected by the policy\n"
         }
@@ -54,6 +45,7 @@ public enum ListenerListingText {
             ("service", .string(listener.classification.service)),
             ("description", .string(listener.classification.description)),
             ("expected", listener.expected.map(JSONValue.bool) ?? .null),
+            ("reason", listener.unexpectedReason.map { .string($0.rawValue) } ?? .null),
             ("marks", .array(listener.marks.map(JSONValue.string))),
             ("user", .string(listener.owner.user)), ("unit", .string(listener.owner.unit)),
             ("processes", .array(listener.owner.processes.map(JSONValue.string))),
@@ -64,19 +56,17 @@ public enum ListenerListingText {
 
     private static func dash(_ text: String) -> String { text.isEmpty ? "-" : text }
 
+    /// The policy column: `expected`, `unexpected:<reason>`, or `-` without a policy.
+    private static func verdict(_ listener: ListedListener) -> String {
+        guard listener.policyChecked else { return "-" }
+        return listener.unexpectedReason.map { "unexpected:" + $0.rawValue } ?? "expected"
+    }
+
     private static func queue(_ listener: ListedListener) -> String {
         switch (listener.queued, listener.backlog) {
         case (let queued?, let backlog?): "\(queued)/\(backlog)"
         case (let queued?, nil): String(queued)
         default: "-"
         }
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var text = Substring(self)
-        while text.last == " " { text = text.dropLast() }
-        return String(text)
     }
 }

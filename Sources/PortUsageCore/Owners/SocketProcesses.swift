@@ -183,10 +183,30 @@ public final class SocketProcesses: Sendable {
         }
     }
 
-    /// The `comm` of `pid`, or empty when it cannot be read (the process ended).
+    /// The name of `pid`: its `comm`, or empty when it cannot be read (the process ended). The kernel cuts
+    /// `comm` at 15 bytes, so a name of 15 bytes is replaced by the name of the executable it begins, when
+    /// the `exe` link can be read (it can whenever the descriptors could): `port_usage_exporter`, not
+    /// `port_usage_expo`, so that a policy can name it. An executable whose name `comm` does not begin (a
+    /// script's interpreter, a process that renamed itself) leaves `comm`.
     private func processName(of pid: Int) -> String {
-        let path = procRoot + "/" + String(pid) + "/comm"
-        guard let text = try? FileReader.readText(path, limit: 4096) else { return "" }
-        return text.hasSuffix("\n") ? String(text.dropLast()) : text
+        let directory = procRoot + "/" + String(pid)
+        guard var comm = try? FileReader.readText(directory + "/comm", limit: 4096) else { return "" }
+        if comm.hasSuffix("\n") { comm.removeLast() }
+        guard comm.utf8.count == Self.commLength,
+            let executable = ProcfsLink.pathTarget(of: directory + "/exe").map(Self.executableName),
+            executable.utf8.starts(with: comm.utf8)
+        else { return comm }
+        return executable
+    }
+
+    /// The longest `comm` the kernel keeps (`TASK_COMM_LEN` less its terminating zero).
+    static let commLength = 15
+
+    /// The last component of the `exe` link's target `path`, without the ` (deleted)` that the kernel adds
+    /// once the file is replaced (a package upgrade under a running service).
+    static func executableName(_ path: String) -> String {
+        var path = Substring(path)
+        if path.hasSuffix(" (deleted)") { path = path.dropLast(" (deleted)".count) }
+        return String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? path)
     }
 }

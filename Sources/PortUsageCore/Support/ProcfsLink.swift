@@ -13,6 +13,19 @@ enum ProcfsLink {
         withTarget(of: name, in: directory) { $0.map { Array($0) } }
     }
 
+    /// The target of the link at `path` as a path of at most `PATH_MAX` bytes (its invalid UTF-8 bytes as
+    /// `\\xHH`), or nil when it cannot be read: `/proc/PID/exe`, which only a process that may trace PID
+    /// can read.
+    static func pathTarget(of path: String) -> String? {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(PATH_MAX)) { buffer in
+            let length = readlink(path, buffer.baseAddress!, buffer.count)
+            guard length >= 0, length < buffer.count else { return nil }
+            return String(
+                escapingInvalidUTF8: Array(
+                    UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[..<length])))
+        }
+    }
+
     /// The inode of the link `name` in the directory open as `directory` when its target is `type:[N]`;
     /// nil for any other target, or with `errno` set when it cannot be read. Nothing is allocated: the owners
     /// walk reads one link per descriptor of every process.

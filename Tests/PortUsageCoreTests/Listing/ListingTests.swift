@@ -17,8 +17,9 @@ struct ListingTests {
         ListedListener(
             transport: transport, address: IPAddress(ipv4: address), port: port,
             exposure: address == 0 ? .any : .loopback,
-            classification: classifier.classify(port: port, transport: transport), expected: expected,
-            owner: owner, queued: queued, backlog: backlog, drops: drops)
+            classification: classifier.classify(port: port, transport: transport),
+            unexpectedReason: expected == false ? .port : nil, policyChecked: expected != nil, owner: owner,
+            queued: queued, backlog: backlog, drops: drops)
     }
 
     @Test func theTableAlignsColumnsAndMarksWhatDeservesALook() {
@@ -33,15 +34,15 @@ struct ListingTests {
         #expect(lines.count == 4)
         #expect(
             lines[0]
-                == "  proto family address   port range  assignment service policy     user   unit        process queue drops"
+                == "  proto family address   port range  assignment service policy          user   unit        process queue drops"
         )
         #expect(
             lines[1]
-                == "  tcp   ipv4   0.0.0.0   22   system assigned   ssh     expected   root   ssh.service sshd    0/128 12"
+                == "  tcp   ipv4   0.0.0.0   22   system assigned   ssh     expected        root   ssh.service sshd    0/128 12"
         )
         #expect(
             lines[2]
-                == "! tcp   ipv4   127.0.0.1 768  system unassigned -       unexpected nobody -           -       3     -"
+                == "! tcp   ipv4   127.0.0.1 768  system unassigned -       unexpected:port nobody -           -       3     -"
         )
         #expect(lines[3].hasPrefix("! = on a system or user port that IANA has not assigned"))
     }

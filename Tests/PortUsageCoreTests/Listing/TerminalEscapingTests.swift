@@ -22,7 +22,7 @@ struct TerminalEscapingTests {
         let listener = ListedListener(
             transport: .tcp, address: IPAddress(ipv4: 0x7F00_0001), port: 768, exposure: .loopback,
             classification: PortClassifier(registry: .embedded).classify(port: 768, transport: .tcp),
-            expected: nil, owner: owner, queued: nil, backlog: nil)
+            unexpectedReason: nil, policyChecked: false, owner: owner, queued: nil, backlog: nil)
         let table = ListenerListingText.table([listener])
         let lines = table.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 4)  // header, the row, the marks' explanation, the final newline

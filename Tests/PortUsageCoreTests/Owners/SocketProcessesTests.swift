@@ -29,6 +29,23 @@ struct SocketProcessesTests {
         #expect(second.names == first.names && second.descriptorsRead == 5)
     }
 
+    /// `comm` is cut at 15 bytes: the executable's name completes it when it begins with it, and only then.
+    @Test func aNameCutAtFifteenBytesIsCompletedFromTheExecutable() {
+        let procfs = TemporaryProcfs()
+        procfs.addProcess(
+            10, comm: "port_usage_expo", descriptors: ["socket:[1]"],
+            executable: "/usr/local/bin/port_usage_exporter (deleted)")
+        procfs.addProcess(
+            11, comm: "a-long-script-n", descriptors: ["socket:[2]"], executable: "/usr/bin/python3")
+        procfs.addProcess(12, comm: "sshd", descriptors: ["socket:[3]"], executable: "/usr/sbin/sshd-session")
+        procfs.addProcess(13, comm: "unreadable-exec", descriptors: ["socket:[4]"])
+        let names = SocketProcesses(procRoot: procfs.path).names(holding: [1, 2, 3, 4]).names
+        #expect(
+            names == [
+                1: ["port_usage_exporter"], 2: ["a-long-script-n"], 3: ["sshd"], 4: ["unreadable-exec"],
+            ])
+    }
+
     @Test func theBudgetStopsTheWalkAndTheNextLookupResumesWhereItStopped() {
         let procfs = TemporaryProcfs()
         procfs.addProcess(30, comm: "a", descriptors: Self.filler(4))
