@@ -27,8 +27,8 @@ import Testing
         ListedListener(
             transport: transport, address: IPAddress(ipv4: address), port: port,
             exposure: address == 0 ? .any : .loopback,
-            classification: classifier.classify(port: port, transport: transport), expected: nil,
-            owner: owner, queued: nil, backlog: nil, drops: nil)
+            classification: classifier.classify(port: port, transport: transport), unexpectedReason: nil,
+            policyChecked: false, owner: owner, queued: nil, backlog: nil, drops: nil)
     }
 
     /// The scalars under `key` of every expected entry, as libyaml reads them back.
@@ -152,13 +152,9 @@ import Testing
                 == "watched_ranges: [system]\nexpected: []\n")
     }
 
-    /// The draft read by the policy parser expects exactly the listeners it was made from. The owner keys
-    /// are written only once the parser knows them (so this test covers them from then on).
+    /// The draft read by the policy parser expects exactly the listeners it was made from, owned by exactly
+    /// the names seen: a hostile name matches itself and nothing else.
     @Test func thePolicyParserReadsTheDraftBack() throws {
-        let parserKnowsOwners =
-            (try? PolicyFile.parse(
-                Array("expected: [{port: 1, protocol: tcp, unit: a, user: b, process: c}]\n".utf8),
-                file: "probe.yml")) != nil
         let names = Self.hostileNames.filter { !$0.isEmpty }
         let listeners = names.enumerated().map { index, name in
             DraftListener(
@@ -168,17 +164,22 @@ import Testing
         }
         let draft = PolicyDraft(
             watchedRanges: [.system, .user, .dynamic], listeners: listeners,
-            ownerKinds: parserKnowsOwners ? Set(OwnerKind.allCases) : [], required: false)
+            ownerKinds: Set(OwnerKind.allCases), required: false)
         let policy = try PolicyFile.parse(Array(draft.yaml.utf8), file: "draft.yml")
         #expect(policy.watchedRanges == [.system, .user, .dynamic])
         #expect(policy.expected.map(\.ports) == listeners.map { $0.port...$0.port })
         #expect(policy.expected.map(\.transport) == listeners.map(\.transport))
         #expect(policy.expected.map(\.exposure) == listeners.map(\.exposure))
-        for listener in listeners {
-            #expect(
-                !policy.isUnexpected(
+        for (listener, name) in zip(listeners, names) {
+            let verdict = { (owner: String) in
+                policy.reason(
                     port: listener.port, transport: listener.transport,
-                    exposure: listener.exposure ?? .specific))
+                    exposure: listener.exposure ?? .specific,
+                    netns: nil, owner: .init(user: owner, unit: owner, process: owner))
+            }
+            #expect(verdict(name) == nil, "\(name)")
+            #expect(verdict(name + "x") == .owner, "\(name)")
+            #expect(verdict("x" + name) == .owner, "\(name)")
         }
     }
 
