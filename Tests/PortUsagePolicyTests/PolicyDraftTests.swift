@@ -60,16 +60,22 @@ import Testing
             required: false,
             header: ["from\nhost # \u{2028}x"])
         let yaml = draft.yaml
-        #expect(try values("process", in: yaml) == names.map { [GlobText.literal($0)] })
-        #expect(try values("unit", in: yaml) == names.map { [GlobText.literal($0 + ".service")] })
-        #expect(try values("user", in: yaml) == names.map { [$0, "root"].sorted().map(GlobText.literal) })
+        #expect(try values("process", in: yaml) == names.map { [GlobText.matching($0)] })
+        #expect(try values("unit", in: yaml) == names.map { [GlobText.matching($0 + ".service")] })
+        #expect(try values("user", in: yaml) == names.map { [$0, "root"].map(GlobText.matching).sorted() })
         // The header stays one comment line.
         #expect(yaml.hasPrefix("# from?host # ?x\nwatched_ranges: [system]\n"))
     }
 
     @Test func globsAreEscaped() {
-        #expect(GlobText.literal("a*b?c\\d") == "a\\*b\\?c\\\\d")
-        #expect(GlobText.literal("plain") == "plain")
+        #expect(GlobText.matching("a*b?c\\d") == "a\\*b\\?c\\\\d")
+        #expect(GlobText.matching("plain") == "plain")
+        // A policy holds no line break: each of its bytes is one `?`.
+        #expect(GlobText.matching("a\nb\r\nc\u{85}d\u{2028}e") == "a?b??c??d???e")
+        // At most 256 bytes: cut at a whole character, then `*`.
+        let long = GlobText.matching(String(repeating: "é", count: 100) + String(repeating: "*", count: 100))
+        #expect(long.utf8.count == 255)
+        #expect(long == String(repeating: "é", count: 100) + String(repeating: "\\*", count: 27) + "*")
     }
 
     @Test func plainOnlyWhenUnambiguous() {

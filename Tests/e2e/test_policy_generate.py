@@ -14,8 +14,8 @@ import time
 import pytest
 import yaml
 
-from conftest import FIXTURE_PROC, IS_ROOT, Exporter, PrometheusServer, assert_one_line_error, exporter_writable_dir,
-                      free_port, run_exporter
+from conftest import (FIXTURE_PROC, IS_ROOT, Exporter, PrometheusServer, assert_one_line_error,
+                      exporter_writable_dir, free_port, run_exporter)
 
 UNEXPECTED = "port_usage_unexpected_listeners"
 OWNERS = "unit,user,process"

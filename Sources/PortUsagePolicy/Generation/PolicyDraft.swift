@@ -47,7 +47,7 @@ public struct PolicyDraft: Sendable {
         if let exposure = listener.exposure { out += "    exposure: \(exposure.rawValue)\n" }
         for kind in OwnerKind.allCases where ownerKinds.contains(kind) {
             guard let names = listener.owners[kind], !names.isEmpty else { continue }
-            let scalars = names.sorted().map { YAMLScalarText.of(GlobText.literal($0)) }
+            let scalars = Set(names.map(GlobText.matching)).sorted().map(YAMLScalarText.of)
             let value = scalars.count == 1 ? scalars[0] : "[" + scalars.joined(separator: ", ") + "]"
             out += "    \(kind.rawValue): \(value)\n"
         }
