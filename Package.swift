@@ -59,9 +59,14 @@ let package = Package(
         // libxcrypt's crypt_r, for bcrypt in basic auth (crypt.h, Debian libcrypt-dev; Glibc exposes only
         // non-reentrant crypt), dlopened on first use like libcurl: libxcrypt is LGPL and not on every host.
         .target(name: "CryptShim"),
+        // The one libcurl HTTP client, shared by the Pushgateway sink and `policy generate --from-prometheus`.
+        .target(
+            name: "PortUsageCurl", dependencies: ["CurlShim", "PortUsageCore"], swiftSettings: strictSwift),
         .target(
             name: "PortUsagePush",
-            dependencies: ["CurlShim", "PortUsageCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "PortUsageCurl", "PortUsageCore", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
         // libyaml into a node tree with lines and columns, and the typed reading of it that the policy
@@ -84,6 +89,7 @@ let package = Package(
                 "CRelocations",
                 "PortUsageCore",
                 "PortUsageHTTP",
+                "PortUsageCurl",
                 "PortUsagePush",
                 "PortUsagePolicy",
                 "PortUsageWebConfig",
@@ -132,6 +138,9 @@ let package = Package(
             path: "Fuzz/FuzzWebConfig",
             swiftSettings: strictSwift),
         .executableTarget(
+            name: "FuzzPrometheusJSON", dependencies: ["PortUsagePolicy", "PortUsageCore"],
+            path: "Fuzz/FuzzPrometheusJSON", swiftSettings: strictSwift),
+        .executableTarget(
             name: "FuzzRegistryCSV", dependencies: ["PortUsageCore"], path: "Fuzz/FuzzRegistryCSV",
             swiftSettings: strictSwift),
         .target(
@@ -157,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortUsagePushTests",
-            dependencies: ["PortUsagePush", "PortUsageCore"],
+            dependencies: ["PortUsagePush", "PortUsageCurl", "PortUsageCore"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of outside input with libFuzzer and AddressSanitizer: the /proc/net parser, the
-# sock_diag reply parser and port filter, the cgroup paths that name a namespace's pod or container, the registry CSV reader, the policy YAML reader, the web configuration reader and the HTTP request path (raw
-# bytes to a live server).
+# sock_diag reply parser and port filter, the cgroup paths that name a namespace's pod or container, the registry CSV reader, the policy YAML reader, the web configuration reader, the JSON reader of
+# Prometheus replies and the HTTP request path (raw bytes to a live server).
 #
 # Usage: scripts/fuzz.sh [seconds per target, default 60] [target ...]
 #   FUZZ_JOBS=N runs N targets at once (default 1). The long run: FUZZ_JOBS=2 scripts/fuzz.sh 600
@@ -16,10 +16,11 @@ shift || true
 declare -A seeds=(
   [FuzzProcNet]=seeds-procnet [FuzzSockDiag]=seeds-sockdiag [FuzzRegistryCSV]=seeds-csv [FuzzPolicyYAML]=seeds-yaml
   [FuzzWebConfig]=seeds-webconfig [FuzzHTTPRequest]=seeds-http [FuzzCgroupPath]=seeds-cgroup
+  [FuzzPrometheusJSON]=seeds-json
 )
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(FuzzProcNet FuzzSockDiag FuzzCgroupPath FuzzRegistryCSV FuzzPolicyYAML FuzzWebConfig
-  FuzzHTTPRequest)
+  FuzzPrometheusJSON FuzzHTTPRequest)
 flags=(-c debug --scratch-path .build-fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
 for target in "${targets[@]}"; do
   [ -n "${seeds[$target]:-}" ] || { echo "unknown fuzz target: $target" >&2; exit 2; }
@@ -72,6 +73,10 @@ printf 'a: &a [x, {b: &b [y]}]\nc: [*a, *b, *a]\n' > "$work/seeds-yaml/aliases"
 cp Deploy/web-config.example.yml "$work/seeds-webconfig/example"
 printf 'tls_server_config: {cert_file: a, key_file: /b, client_auth_type: VerifyClientCertIfGiven, client_ca_file: c,\n  max_version: TLS13, cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256], curve_preferences: [X25519]}\nhttp_server_config: {http2: false, headers: {X-Frame-Options: deny}}\n' \
   > "$work/seeds-webconfig/small"
+printf '{"status":"success","data":{"resultType":"vector","result":[{"metric":{"port":"22","protocol":"tcp","unit":"ssh.service"},"value":[1712345678.123,"3"]}]},"warnings":["w"]}' \
+  > "$work/seeds-json/vector"
+printf '{"status":"error","errorType":"bad_data","error":"parse error at char 3: \\u00e9 \\ud83d\\ude00"}' > "$work/seeds-json/error"
+printf '[-0.5e-3, 1E+2, 123456789012345678901234567890, "\\"\\\\\\/\\b\\f\\n\\r\\t", true, false, null, {}, []]' > "$work/seeds-json/values"
 printf 'GET /metrics HTTP/1.1\r\nHost: a\r\nAccept: application/openmetrics-text\r\nAccept-Encoding: gzip\r\n\r\n' \
   > "$work/seeds-http/metrics"
 for value in 1e10 inf nan -1 1e400 '' "$(printf '9%.0s' {1..100})"; do

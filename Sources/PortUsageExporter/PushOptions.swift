@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import PortUsageCore
+import PortUsageCurl
 import PortUsagePush
 
 #if canImport(Glibc)

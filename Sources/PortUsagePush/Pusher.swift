@@ -1,5 +1,6 @@
 public import Logging
 public import PortUsageCore
+public import PortUsageCurl
 
 /// Pushes the exposition to one group on a Pushgateway, retrying with backoff, and counts every request
 /// in ``SinkStatistics``.

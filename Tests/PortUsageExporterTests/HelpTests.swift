@@ -17,6 +17,7 @@ struct HelpTests {
     static let commands: [(name: String, command: any ParsableCommand.Type)] = [
         ("root", PortUsageExporterCommand.self), ("serve", ServeCommand.self), ("push", PushCommand.self),
         ("textfile", TextfileCommand.self), ("list", ListCommand.self), ("lookup", LookupCommand.self),
+        ("policy", PolicyCommand.self), ("policy-generate", PolicyGenerateCommand.self),
     ]
 
     static let helpDirectory: String = {

@@ -34,7 +34,7 @@ import Testing
     @Test func credentialsAreRedactedFromLoggedURLs() throws {
         let group = try PushgatewayGroup(baseURL: "http://user:secret@gw:9091", job: "j", labels: [])
         #expect(group.redactedURL == "http://<redacted>@gw:9091/metrics/job/j")
-        #expect(PushgatewayGroup.redactingCredentials(in: "http://gw/a@b") == "http://gw/a@b")
+        #expect(URLText.redactingCredentials(in: "http://gw/a@b") == "http://gw/a@b")
     }
 
     @Test(arguments: [

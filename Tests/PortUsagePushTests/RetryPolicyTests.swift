@@ -1,3 +1,4 @@
+import PortUsageCurl
 import Testing
 
 @testable import PortUsagePush

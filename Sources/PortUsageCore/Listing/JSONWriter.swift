@@ -1,7 +1,10 @@
-/// Builds JSON text without Foundation: objects of strings, numbers, booleans, nulls and arrays.
+/// JSON without Foundation: objects of strings, numbers, booleans, nulls and arrays, built into text here
+/// and read from text by ``JSONReader``.
 public enum JSONValue: Sendable, Equatable {
     case string(String)
     case number(Int)
+    /// A number that is not an integer in `Int`'s range (read only: the writer makes integers).
+    case decimal(Double)
     case bool(Bool)
     case null
     case array([JSONValue])
@@ -21,6 +24,7 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case .string(let value): Self.quoted(value)
         case .number(let value): String(value)
+        case .decimal(let value): String(value)
         case .bool(let value): value ? "true" : "false"
         case .null: "null"
         case .array(let values): "[" + values.map(\.text).joined(separator: ",") + "]"

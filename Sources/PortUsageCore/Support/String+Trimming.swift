@@ -9,4 +9,9 @@ extension StringProtocol {
         }
         return String(self[..<end])
     }
+
+    /// The text without leading and trailing whitespace.
+    public var trimmingWhitespace: String {
+        drop(while: \.isWhitespace).droppingSuffix(while: \.isWhitespace)
+    }
 }

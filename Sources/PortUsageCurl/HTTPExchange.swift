@@ -1,22 +1,36 @@
-/// One HTTP request the push sink sends.
+/// One HTTP request: a push to a Pushgateway, a query to Prometheus.
 public struct HTTPRequest: Sendable {
     public var method: String
     public var url: String
     public var headers: [String]
     public var body: [UInt8]
+    public var responseLimit: ResponseLimit
 
-    public init(method: String, url: String, headers: [String] = [], body: [UInt8] = []) {
+    /// How much of a response body is kept.
+    public enum ResponseLimit: Sendable, Equatable {
+        /// The first ``CurlHTTPClient/maxBodyBytes``, enough for an error message; the rest is read and
+        /// dropped.
+        case excerpt
+        /// The whole body, up to `bytes`; a longer one stops the transfer with an error.
+        case whole(bytes: Int)
+    }
+
+    public init(
+        method: String, url: String, headers: [String] = [], body: [UInt8] = [],
+        responseLimit: ResponseLimit = .excerpt
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.responseLimit = responseLimit
     }
 }
 
 /// The answer to an ``HTTPRequest``: its status and the first bytes of its body.
 public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
-    /// The body, cut at ``CurlHTTPClient/maxBodyBytes``.
+    /// The body, as much as the request's ``HTTPRequest/ResponseLimit`` keeps.
     public var body: [UInt8]
 
     public init(status: Int, body: [UInt8]) {

@@ -1,10 +1,12 @@
 import CurlShim
+import PortUsageCore
 
 /// The exporter's HTTP client: libcurl's easy interface, one handle per request, blocking. libcurl is
 /// loaded on the first request (see `Sources/CCurl/shim.h`), so an exporter that never pushes never maps it.
+/// The Pushgateway sink and `policy generate --from-prometheus` share it.
 ///
 /// Call it off the cooperative thread pool (`Pusher` calls it on a `BlockingLane`); every request is bounded by the
-/// configured timeout.
+/// configured timeout, and its response body by the request's ``HTTPRequest/ResponseLimit``.
 public struct CurlHTTPClient: Sendable {
     /// How a client authenticates and verifies its peer.
     public struct Settings: Sendable {
@@ -64,7 +66,7 @@ public struct CurlHTTPClient: Sendable {
         var headers: UnsafeMutablePointer<curl_slist>? = nil
         for header in request.headers + ["Expect:"] { headers = ccurl_slist_append(headers, header) }
         defer { ccurl_slist_free_all(headers) }
-        let received = ResponseBody()
+        let received = ResponseBody(limit: request.responseLimit)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         defer { errorBuffer.deallocate() }
         errorBuffer.initialize(to: 0)
@@ -87,6 +89,9 @@ public struct CurlHTTPClient: Sendable {
                     return code == CURLE_OK ? ccurl_easy_perform(handle) : code
                 }
             }
+        }
+        if received.overflowed {
+            throw HTTPTransportError("the response is larger than \(received.limit) bytes")
         }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
@@ -137,15 +142,31 @@ public struct CurlHTTPClient: Sendable {
     }
 }
 
-/// Collects the first ``CurlHTTPClient/maxBodyBytes`` of a response body from libcurl's write callback.
+/// Collects a response body from libcurl's write callback, as much as its limit keeps.
 private final class ResponseBody {
     var bytes: [UInt8] = []
+    /// The most bytes kept.
+    let limit: Int
+    /// Whether a body that must be whole went past the limit (the transfer was stopped).
+    private(set) var overflowed = false
+    private let mustFit: Bool
+
+    init(limit: HTTPRequest.ResponseLimit) {
+        switch limit {
+        case .excerpt: (self.limit, mustFit) = (CurlHTTPClient.maxBodyBytes, false)
+        case .whole(let bytes): (self.limit, mustFit) = (bytes, true)
+        }
+    }
 
     static let append: curl_write_callback = { data, size, count, context in
         let length = size * count
         guard let data, let context else { return length }
         let sink = Unmanaged<ResponseBody>.fromOpaque(context).takeUnretainedValue()
-        let room = max(0, CurlHTTPClient.maxBodyBytes - sink.bytes.count)
+        let room = max(0, sink.limit - sink.bytes.count)
+        if sink.mustFit, length > room {
+            sink.overflowed = true
+            return 0  // anything but `length` makes libcurl stop the transfer with CURLE_WRITE_ERROR
+        }
         sink.bytes.append(
             contentsOf: UnsafeRawBufferPointer(start: data, count: min(length, room)))
         return length
