@@ -34,20 +34,6 @@ public struct NamePattern: Sendable, Hashable, CustomStringConvertible {
         self.elements = elements
     }
 
-    /// The pattern that matches `name` alone: its glob characters escaped.
-    public static func literal(_ name: String) -> NamePattern {
-        NamePattern(escaping: name)
-    }
-
-    private init(escaping name: String) {
-        var text = ""
-        for character in name.unicodeScalars {
-            if character == "*" || character == "?" || character == "\\" { text.unicodeScalars.append("\\") }
-            text.unicodeScalars.append(character)
-        }
-        self.init(text)!
-    }
-
     public var description: String { text }
 
     /// Whether `name` matches: greedy with one point to backtrack to, the last `*`, so that a hostile

@@ -22,12 +22,6 @@ struct NamePatternTests {
         #expect(NamePattern("abc\\") == nil)
     }
 
-    @Test func aLiteralEscapesGlobCharacters() {
-        let literal = NamePattern.literal("we*rd?\\name")
-        #expect(literal.text == "we\\*rd\\?\\\\name")
-        #expect(literal.matches("we*rd?\\name") && !literal.matches("weXrdYname"))
-    }
-
     /// A hostile pattern against a hostile name: a quadratic bound at worst, not exponential.
     @Test func manyStarsAgainstALongNameEndQuickly() {
         let pattern = NamePattern(String(repeating: "*a", count: 100) + "b")!
