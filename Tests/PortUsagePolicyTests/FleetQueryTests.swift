@@ -26,6 +26,8 @@ import Testing
         #expect(share.isReached(by: 9_000, of: 10_000))
         #expect(!share.isReached(by: 8_999, of: 10_000))
         #expect(!share.isReached(by: 0, of: 0))
+        // Counts from a reply near Int.max compare without overflow.
+        #expect(share.isReached(by: Int.max, of: Int.max) && !share.isReached(by: Int.max / 2, of: Int.max))
         let third = try #require(FleetShare("0.333333"))
         #expect(third.isReached(by: 1, of: 3))
         #expect(try #require(FleetShare("1")).isReached(by: 3, of: 3))

@@ -24,8 +24,13 @@ public struct FleetShare: Sendable, Equatable, CustomStringConvertible {
         self.description = text
     }
 
-    /// Whether `count` of `total` reaches this share; never for an empty total.
+    /// Whether `count` of `total` reaches this share; never for an empty total. The counts come from a
+    /// Prometheus reply, so the products are taken in full width: a count near `Int.max` compares, it does
+    /// not trap.
     public func isReached(by count: Int, of total: Int) -> Bool {
-        total > 0 && count * denominator >= numerator * total
+        guard total > 0, count >= 0 else { return false }
+        let seen = count.multipliedFullWidth(by: denominator)
+        let needed = numerator.multipliedFullWidth(by: total)
+        return (seen.high, seen.low) >= (needed.high, needed.low)
     }
 }
